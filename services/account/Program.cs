@@ -1,15 +1,18 @@
-using Auth.Platform.BuildingBlocks.Messaging;
-using Auth.Platform.BuildingBlocks.Persistence;
 using Auth.Platform.Account.Data;
+using Auth.Platform.Account.Users;
+using Auth.Platform.BuildingBlocks.Persistence;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddPlatformDefaults();
-builder.AddPlatformDbContext<AccountDbContext>("accountdb");
-builder.AddPlatformMessaging<AccountDbContext>("account");
+builder.AddAccountServices();
 
 var app = builder.Build();
 if (await app.MigrateDatabaseAsync<AccountDbContext>(args)) return;
 app.UsePlatformDefaults();
+app.UseAuthentication();
+app.UseAuthorization();
 app.MapDefaultEndpoints();
+app.MapInternalUsersApi();
+app.MapManagementUsersApi();
 app.Run();

@@ -1,9 +1,45 @@
 using Auth.Platform.BuildingBlocks.Messaging;
 using Microsoft.EntityFrameworkCore;
 
+using Auth.Platform.Account.Users;
+
 namespace Auth.Platform.Account.Data;
 
 public sealed class AccountDbContext(DbContextOptions<AccountDbContext> options) : DbContext(options)
 {
-    protected override void OnModelCreating(ModelBuilder modelBuilder) => modelBuilder.AddOutboxAndInbox();
+    /// <summary>Unique index names: a unique violation on one of them is mapped to its Logto error code.</summary>
+    public const string UsernameIndex = "ux_users_username";
+    public const string EmailIndex = "ux_users_primary_email_normalized";
+    public const string PhoneIndex = "ux_users_primary_phone";
+
+    public DbSet<User> Users => Set<User>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.AddOutboxAndInbox();
+        modelBuilder.Entity<User>(e =>
+        {
+            e.ToTable("users");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasColumnName("id").HasMaxLength(12);
+            e.Property(x => x.Username).HasColumnName("username").HasMaxLength(Identifiers.MaxUsernameLength);
+            e.Property(x => x.PrimaryEmail).HasColumnName("primary_email").HasMaxLength(Identifiers.MaxEmailLength);
+            e.Property(x => x.PrimaryEmailNormalized).HasColumnName("primary_email_normalized").HasMaxLength(Identifiers.MaxEmailLength);
+            e.Property(x => x.PrimaryPhone).HasColumnName("primary_phone").HasMaxLength(16);
+            e.Property(x => x.Name).HasColumnName("name").HasMaxLength(128);
+            e.Property(x => x.Avatar).HasColumnName("avatar").HasMaxLength(2048);
+            e.Property(x => x.CustomData).HasColumnName("custom_data").HasColumnType("jsonb");
+            e.Property(x => x.PasswordHash).HasColumnName("password_hash").HasMaxLength(256);
+            e.Property(x => x.CreatedAt).HasColumnName("created_at");
+            e.Property(x => x.UpdatedAt).HasColumnName("updated_at");
+            e.Property(x => x.LastSignInAt).HasColumnName("last_sign_in_at");
+            e.Property(x => x.IsSuspended).HasColumnName("is_suspended");
+            // PostgreSQL unique indexes ignore NULLs, so users without a given identifier never collide.
+            e.HasIndex(x => x.Username).IsUnique().HasDatabaseName(UsernameIndex);
+            e.HasIndex(x => x.PrimaryEmailNormalized).IsUnique().HasDatabaseName(EmailIndex);
+            e.HasIndex(x => x.PrimaryPhone).IsUnique().HasDatabaseName(PhoneIndex);
+            // The Management API lists newest first.
+            e.HasIndex(x => x.CreatedAt).HasDatabaseName("ix_users_created_at");
+        });
+    }
 }

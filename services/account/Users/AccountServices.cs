@@ -1,0 +1,21 @@
+using Auth.Platform.Account.Data;
+using Auth.Platform.Account.Passwords;
+using Auth.Platform.BuildingBlocks.Messaging;
+using Auth.Platform.BuildingBlocks.Persistence;
+
+namespace Auth.Platform.Account.Users;
+
+public static class AccountServices
+{
+    public static IHostApplicationBuilder AddAccountServices(this IHostApplicationBuilder builder)
+    {
+        builder.AddPlatformJwtAuthentication();
+        builder.AddPlatformDbContext<AccountDbContext>("accountdb");
+        builder.AddPlatformMessaging<AccountDbContext>("account");
+        builder.Services.AddSingleton(TimeProvider.System);
+        // One hasher per process: its semaphore is what bounds Argon2's memory across all requests.
+        builder.Services.AddSingleton<PasswordHasher>(_ => new PasswordHasher());
+        builder.Services.AddScoped<UserDirectory>();
+        return builder;
+    }
+}
