@@ -1,15 +1,17 @@
-using Auth.Platform.BuildingBlocks.Messaging;
 using Auth.Platform.BuildingBlocks.Persistence;
 using Auth.Platform.Notification.Data;
+using Auth.Platform.Notification.Recipients;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddPlatformDefaults();
-builder.AddPlatformDbContext<NotificationDbContext>("notificationdb");
-builder.AddPlatformMessaging<NotificationDbContext>("notification");
+builder.AddNotificationServices();
 
 var app = builder.Build();
 if (await app.MigrateDatabaseAsync<NotificationDbContext>(args)) return;
 app.UsePlatformDefaults();
+app.UseAuthentication();
+app.UseAuthorization();
 app.MapDefaultEndpoints();
+app.MapRecipientsApi();
 app.Run();

@@ -1,15 +1,17 @@
-using Auth.Platform.BuildingBlocks.Messaging;
 using Auth.Platform.BuildingBlocks.Persistence;
 using Auth.Platform.Organization.Data;
+using Auth.Platform.Organization.UserDirectory;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddPlatformDefaults();
-builder.AddPlatformDbContext<OrganizationDbContext>("organizationdb");
-builder.AddPlatformMessaging<OrganizationDbContext>("organization");
+builder.AddOrganizationServices();
 
 var app = builder.Build();
 if (await app.MigrateDatabaseAsync<OrganizationDbContext>(args)) return;
 app.UsePlatformDefaults();
+app.UseAuthentication();
+app.UseAuthorization();
 app.MapDefaultEndpoints();
+app.MapUserDirectoryApi();
 app.Run();

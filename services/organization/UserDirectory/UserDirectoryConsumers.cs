@@ -1,0 +1,29 @@
+using Auth.Platform.BuildingBlocks.Contracts;
+using Auth.Platform.BuildingBlocks.Messaging;
+using Auth.Platform.Organization.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Auth.Platform.Organization.UserDirectory;
+
+public sealed class UserRegisteredConsumer(OrganizationDbContext db) : IdempotentConsumer<UserRegistered, OrganizationDbContext>(db)
+{
+    protected override async Task HandleAsync(UserRegistered message, CancellationToken cancellationToken)
+    {
+        if (await Db.DirectoryUsers.AnyAsync(u => u.UserId == message.UserId, cancellationToken)) return;
+        Db.DirectoryUsers.Add(new DirectoryUser
+        {
+            UserId = message.UserId,
+            PrimaryEmail = message.PrimaryEmail?.Trim().ToLowerInvariant(),
+            CreatedAt = DateTimeOffset.UtcNow,
+        });
+    }
+}
+
+public sealed class UserDeletedConsumer(OrganizationDbContext db) : IdempotentConsumer<UserDeleted, OrganizationDbContext>(db)
+{
+    protected override async Task HandleAsync(UserDeleted message, CancellationToken cancellationToken)
+    {
+        if (await Db.DirectoryUsers.FirstOrDefaultAsync(u => u.UserId == message.UserId, cancellationToken) is { } user)
+            Db.DirectoryUsers.Remove(user);
+    }
+}
