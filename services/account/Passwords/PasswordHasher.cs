@@ -23,15 +23,16 @@ public sealed class PasswordHasher
 
     private readonly Argon2Parameters _current;
     private readonly SemaphoreSlim _slots;
-    private readonly Lazy<string> _dummyHash;
+    private readonly string _dummyHash;
 
     public PasswordHasher(Argon2Parameters? current = null, int? maxConcurrentHashes = null)
     {
         _current = current ?? Argon2Parameters.Current;
         var slots = maxConcurrentHashes ?? Math.Max(1, Environment.ProcessorCount);
         _slots = new SemaphoreSlim(slots, slots);
-        // A hash of a random secret nobody knows, with the current parameters, so checking it costs what a real user costs.
-        _dummyHash = new Lazy<string>(() => Compute(RandomNumberGenerator.GetHexString(32), RandomNumberGenerator.GetBytes(SaltBytes), _current).ToString());
+        // Random salt and random "hash" with the current parameters: verifying against it costs exactly what a real
+        // user's verification costs, no password matches it, and it needs no hashing at startup.
+        _dummyHash = new PhcString(_current, RandomNumberGenerator.GetBytes(SaltBytes), RandomNumberGenerator.GetBytes(HashBytes)).ToString();
     }
 
     public Argon2Parameters CurrentParameters => _current;
@@ -61,7 +62,7 @@ public sealed class PasswordHasher
     /// </summary>
     public async Task<PasswordVerification> VerifyDummyAsync(string password, CancellationToken cancellationToken = default)
     {
-        await VerifyAsync(_dummyHash.Value, password, cancellationToken);
+        await VerifyAsync(_dummyHash, password, cancellationToken);
         return PasswordVerification.Failed;
     }
 
