@@ -1,20 +1,24 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Auth.Platform.Account.Data;
 
 namespace Auth.Platform.Account.Users;
 
-/// <summary>The user as Logto's APIs show it: camelCase names, times in epoch milliseconds, never the password hash.</summary>
+/// <summary>
+/// The user as Logto's APIs show it: camelCase names, times in epoch milliseconds, never the password hash. Absent values
+/// are written as <c>null</c> (the platform otherwise omits nulls) because Logto clients read every key.
+/// </summary>
 public sealed record UserResponse(
     string Id,
-    string? Username,
-    string? PrimaryEmail,
-    string? PrimaryPhone,
-    string? Name,
-    string? Avatar,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Username,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? PrimaryEmail,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? PrimaryPhone,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Name,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Avatar,
     JsonElement CustomData,
     long CreatedAt,
     long UpdatedAt,
-    long? LastSignInAt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] long? LastSignInAt,
     bool IsSuspended,
     bool HasPassword)
 {
