@@ -47,7 +47,8 @@ public sealed class PasswordHasher
     /// <summary>Verifies with the parameters read from <paramref name="phc"/>; an unparseable hash never verifies.</summary>
     public async Task<PasswordVerification> VerifyAsync(string phc, string password, CancellationToken cancellationToken = default)
     {
-        if (!PhcString.TryParse(phc, out var stored)) return PasswordVerification.Failed;
+        // Argon2 (Konscious) refuses an empty input; no stored password is empty, so it simply does not match.
+        if (password.Length == 0 || !PhcString.TryParse(phc, out var stored)) return PasswordVerification.Failed;
         await _slots.WaitAsync(cancellationToken);
         PhcString computed;
         try { computed = Compute(password, stored!.Salt, stored.Parameters, stored.Hash.Length); }
