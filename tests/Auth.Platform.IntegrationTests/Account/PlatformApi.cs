@@ -1,0 +1,87 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Auth.Platform.Testing;
+
+namespace Auth.Platform.IntegrationTests.Account;
+
+/// <summary>What the account and messaging tests need from the running stack: a Management API client through the gateway.</summary>
+internal static class PlatformApi
+{
+    public const string ManagementResource = "https://default.logto.app/api";
+
+    public static CancellationToken Ct => TestContext.Current.CancellationToken;
+    private static readonly ConcurrentDictionary<PlatformStack, Task<string>> ManagementTokens = new();
+
+    /// <summary>Client credentials with the stack's seeded M2M app, as a Logto integrator would obtain one.</summary>
+    public static Task<string> ManagementTokenAsync(PlatformStack stack) => ManagementTokens.GetOrAdd(stack, async s =>
+    {
+        using var http = new HttpClient { BaseAddress = s.GatewayUrl };
+        var (clientId, clientSecret) = s.ManagementClient;
+        using var response = await http.PostAsync("/oidc/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials",
+            ["client_id"] = clientId,
+            ["client_secret"] = clientSecret,
+            ["resource"] = ManagementResource,
+            ["scope"] = "all",
+        }));
+        var body = await response.Content.ReadAsStringAsync(Ct);
+        Assert.True(response.IsSuccessStatusCode, $"token request failed: {(int)response.StatusCode} {body}");
+        return JsonDocument.Parse(body).RootElement.GetProperty("access_token").GetString()!;
+    });
+
+    public static async Task<HttpClient> ManagementClientAsync(PlatformStack stack)
+    {
+        var http = new HttpClient { BaseAddress = stack.GatewayUrl };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await ManagementTokenAsync(stack));
+        return http;
+    }
+
+    /// <summary>Unique per call, so tests never share data (usernames must start with a letter).</summary>
+    public static string UniqueName(string prefix) => prefix + "_" + Guid.NewGuid().ToString("N")[..10];
+
+    public static string UniquePhone() => "+1555" + Random.Shared.NextInt64(1_000_000, 9_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    public static async Task<JsonElement> CreateUserAsync(HttpClient management, object body)
+    {
+        using var response = await management.PostAsJsonAsync("/api/users", body, Ct);
+        var json = await response.Content.ReadAsStringAsync(Ct);
+        Assert.True(response.IsSuccessStatusCode, $"create user failed: {(int)response.StatusCode} {json}");
+        return JsonDocument.Parse(json).RootElement.Clone();
+    }
+
+    public static async Task<JsonElement> ReadJsonAsync(HttpResponseMessage response) =>
+        JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement.Clone();
+
+    /// <summary>Asserts an RFC 9457 problem with the platform's code vocabulary.</summary>
+    public static async Task AssertProblemAsync(HttpResponseMessage response, int status, string code)
+    {
+        var body = await response.Content.ReadAsStringAsync(Ct);
+        Assert.True((int)response.StatusCode == status, $"expected {status} {code}, got {(int)response.StatusCode}: {body}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = JsonDocument.Parse(body).RootElement;
+        Assert.Equal(status, problem.GetProperty("status").GetInt32());
+        Assert.Equal(code, problem.GetProperty("code").GetString());
+        Assert.Equal("urn:auth-platform:error:" + code, problem.GetProperty("type").GetString());
+    }
+}
+
+/// <summary>Bounded polling for eventually consistent effects: no fixed sleeps, a clear failure at the deadline.</summary>
+internal static class Eventually
+{
+    public static async Task<T> ReturnsAsync<T>(Func<Task<T?>> probe, TimeSpan deadline, string what) where T : class
+    {
+        var until = DateTimeOffset.UtcNow + deadline;
+        while (true)
+        {
+            if (await probe() is { } value) return value;
+            if (DateTimeOffset.UtcNow > until) Assert.Fail($"{what} did not happen within {deadline.TotalSeconds:0} s");
+            await Task.Delay(200, TestContext.Current.CancellationToken);
+        }
+    }
+
+    public static Task TrueAsync(Func<Task<bool>> probe, TimeSpan deadline, string what) =>
+        ReturnsAsync(async () => await probe() ? "done" : null, deadline, what);
+}
