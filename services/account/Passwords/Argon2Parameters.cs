@@ -5,10 +5,11 @@ public sealed record Argon2Parameters(int MemoryKiB, int Iterations, int Paralle
 {
     /// <summary>
     /// OWASP's "m=7 MiB, t=5, p=1" option (Password Storage Cheat Sheet): the same strength as 19 MiB/t=2 at a third of
-    /// the memory, which matters when many sign-ins hash at once. Measured here with Konscious 1.3.1 (Release,
-    /// bench/PasswordHashing, one thread, 2-core container): about 60 ms per hash (the managed implementation is
-    /// slower than the 37 ms of a native one). Raise it later: stored hashes carry their own parameters and are
-    /// rehashed on the next successful sign-in.
+    /// the memory, which matters when many sign-ins hash at once. Measured on this 2-core machine (bench/PasswordHashing,
+    /// Release, Konscious 1.3.1) while other builds kept the load average at 11-17: 56-85 ms per hash sequentially,
+    /// 12-18 hashes/s with both cores busy; the native reference (libargon2's argon2 CLI) takes 35 ms for the same
+    /// parameters, so the managed implementation costs about 1.6x. Raise the parameters later: stored hashes carry their
+    /// own, and are rehashed on the next successful sign-in.
     /// </summary>
     public static Argon2Parameters Current { get; } = new(7168, 5, 1);
 

@@ -13,7 +13,7 @@ public enum PasswordVerification
 }
 
 /// <summary>
-/// Argon2id password hashing. Each hash holds ~7 MiB for ~60 ms, so concurrent hashes are bounded by a semaphore: a burst
+/// Argon2id password hashing. Each hash holds ~7 MiB for 55-85 ms, so concurrent hashes are bounded by a semaphore: a burst
 /// of sign-ins queues instead of exhausting memory or starving the thread pool.
 /// </summary>
 public sealed class PasswordHasher
