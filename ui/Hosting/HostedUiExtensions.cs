@@ -17,7 +17,7 @@ public static class HostedUiExtensions
     private static readonly (string Pattern, string File)[] Pages =
     [
         ("/", "app.html"), ("/sign-in", "app.html"), ("/register", "app.html"), ("/error", "app.html"),
-        ("/demo", "demo/index.html"), ("/demo/{**path}", "demo/index.html"),
+        ("/demo", "demo/index.html"), ("/demo/{**path:nonfile}", "demo/index.html"),
     ];
 
     public static WebApplication UseHostedUi(this WebApplication app)
@@ -44,7 +44,7 @@ public static class HostedUiExtensions
     {
         foreach (var (pattern, file) in Pages)
         {
-            app.MapGet(pattern, (IWebHostEnvironment env) => Page(env, file, StatusCodes.Status200OK));
+            app.MapMethods(pattern, ["GET", "HEAD"], (IWebHostEnvironment env) => Page(env, file, StatusCodes.Status200OK));
         }
         // Unknown page-like paths get the shell (it shows "page not found") with a real 404 status.
         app.MapFallback((IWebHostEnvironment env) => Page(env, "app.html", StatusCodes.Status404NotFound));
