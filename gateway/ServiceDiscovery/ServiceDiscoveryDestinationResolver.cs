@@ -37,8 +37,9 @@ public sealed class ServiceDiscoveryDestinationResolver(ServiceEndpointResolver 
     private static Uri ToUri(ServiceEndpoint endpoint, string defaultScheme) => endpoint.EndPoint switch
     {
         UriEndPoint u => u.Uri,
-        System.Net.DnsEndPoint d => new UriBuilder(defaultScheme, d.Host, d.Port).Uri,
-        System.Net.IPEndPoint ip => new UriBuilder(defaultScheme, ip.Address.ToString(), ip.Port).Uri,
+        // Port 0 is the pass-through provider's "no port given": keep the scheme's default port.
+        System.Net.DnsEndPoint d => new UriBuilder(defaultScheme, d.Host, d.Port > 0 ? d.Port : -1).Uri,
+        System.Net.IPEndPoint ip => new UriBuilder(defaultScheme, ip.Address.ToString(), ip.Port > 0 ? ip.Port : -1).Uri,
         var other => new Uri($"{defaultScheme}://{other}"),
     };
 }
