@@ -1,6 +1,7 @@
 using Auth.Platform.Gateway.Routing;
 using Auth.Platform.Gateway.Security;
 using Auth.Platform.Gateway.ServiceDiscovery;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.HttpOverrides;
 using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.ServiceDiscovery;
@@ -38,6 +39,9 @@ public static class GatewayExtensions
     {
         app.MapReverseProxy(proxy => proxy.Use(async (context, next) =>
         {
+            // A service's own answer passes through untouched: the gateway's status-code problems (UsePlatformDefaults)
+            // are for requests it answers itself, not for a service's deliberate empty 401 or 404.
+            if (context.Features.Get<IStatusCodePagesFeature>() is { } statusCodePages) statusCodePages.Enabled = false;
             await next();
             // A destination that is down or slow becomes a problem with a stable code instead of an empty 502/504.
             var error = context.GetForwarderErrorFeature();

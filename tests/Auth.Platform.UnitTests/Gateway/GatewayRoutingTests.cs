@@ -29,6 +29,11 @@ public sealed class GatewayFixture : IAsyncLifetime
             var backend = CreateBuilder().Build();
             backend.Run(async context =>
             {
+                if (context.Request.Path == "/api/users/empty-404")
+                {
+                    context.Response.StatusCode = StatusCodes.Status404NotFound;
+                    return;
+                }
                 // A service that tried to answer CORS itself: the gateway must strip it where CORS is not granted.
                 context.Response.Headers.AccessControlAllowOrigin = "*";
                 await context.Response.WriteAsJsonAsync(new
@@ -200,6 +205,19 @@ public class GatewayRoutingTests(GatewayFixture fixture) : IClassFixture<Gateway
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.False(response.Headers.Contains("Access-Control-Allow-Origin"));
+    }
+
+    [Theory]
+    [InlineData("GET")]
+    [InlineData("HEAD")]
+    public async Task Request_ServiceAnswersEmpty404_PassesThroughUnchanged(string method)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(method), "/api/users/empty-404");
+        using var response = await _client.SendAsync(request, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Null(response.Content.Headers.ContentType);
+        Assert.Empty(await response.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken));
     }
 
     [Fact]
