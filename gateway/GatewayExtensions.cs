@@ -1,0 +1,73 @@
+using Auth.Platform.Gateway.Routing;
+using Auth.Platform.Gateway.Security;
+using Auth.Platform.Gateway.ServiceDiscovery;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.HttpOverrides;
+using Yarp.ReverseProxy.Forwarder;
+using Yarp.ReverseProxy.ServiceDiscovery;
+
+namespace Auth.Platform.Gateway;
+
+public static class GatewayExtensions
+{
+    public static WebApplicationBuilder AddGateway(this WebApplicationBuilder builder)
+    {
+        // The gateway is the public edge: X-Forwarded-* arriving from the internet are the client's claims, not a
+        // trusted proxy's. Honouring them would let anyone choose the Host that YARP forwards, i.e. the issuer the
+        // services compute. Services trust the gateway's headers (AddPlatformDefaults); the gateway trusts none.
+        builder.Services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.None);
+        builder.Services.AddGatewayCors();
+        // YARP's default transforms set X-Forwarded-For/Proto/Host (replacing what the client sent) and keep the
+        // original Host out of the way, so services see the public URL through their forwarded-headers middleware.
+        builder.Services.AddReverseProxy().LoadFromMemory(GatewayRoutes.Routes, GatewayRoutes.Clusters);
+        builder.Services.AddSingleton<IDestinationResolver, ServiceDiscoveryDestinationResolver>();
+        return builder;
+    }
+
+    /// <summary>Security headers, the /internal block, then routing and CORS; call before the endpoints are mapped.</summary>
+    public static WebApplication UseGateway(this WebApplication app)
+    {
+        app.UseSecurityHeaders();
+        app.UsePlatformDefaults();
+        app.UseInternalPathBlock();
+        app.UseRouting();
+        app.UseGatewayCors();
+        return app;
+    }
+
+    public static WebApplication MapGateway(this WebApplication app)
+    {
+        app.MapReverseProxy(proxy => proxy.Use(async (context, next) =>
+        {
+            // A service's own answer passes through untouched: the gateway's status-code problems (UsePlatformDefaults)
+            // are for requests it answers itself, not for a service's deliberate empty 401 or 404.
+            if (context.Features.Get<IStatusCodePagesFeature>() is { } statusCodePages) statusCodePages.Enabled = false;
+            await next();
+            // A destination that is down or slow becomes a problem with a stable code instead of an empty 502/504.
+            var error = context.GetForwarderErrorFeature();
+            if (error is null || context.Response.HasStarted) return;
+            var timedOut = error.Error is ForwarderError.RequestTimedOut;
+            var status = timedOut ? StatusCodes.Status504GatewayTimeout
+                : context.Response.StatusCode >= 500 ? context.Response.StatusCode : StatusCodes.Status502BadGateway;
+            await PlatformProblems.Write(context, status, timedOut ? "gateway.upstream_timeout" : "gateway.upstream_unavailable",
+                "The service behind this path did not answer.");
+        }));
+        return app;
+    }
+
+    /// <summary>
+    /// <c>/internal/*</c> is service-to-service only. It is refused before routing, on the raw path with leading
+    /// slashes collapsed, so <c>//internal/x</c> or a differently cased prefix cannot slip through to a service.
+    /// </summary>
+    public static IApplicationBuilder UseInternalPathBlock(this IApplicationBuilder app) => app.Use((context, next) =>
+        IsInternal(context.Request.Path)
+            ? PlatformProblems.Write(context, StatusCodes.Status404NotFound, "request.not_found", "No endpoint matches this path.")
+            : next(context));
+
+    public static bool IsInternal(PathString path)
+    {
+        var value = path.Value ?? "";
+        var trimmed = new PathString("/" + value.TrimStart('/'));
+        return trimmed.StartsWithSegments(GatewayRoutes.InternalPrefix, StringComparison.OrdinalIgnoreCase);
+    }
+}

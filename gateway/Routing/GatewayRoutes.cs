@@ -1,0 +1,86 @@
+using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Auth.Platform.Gateway.Routing;
+
+/// <summary>
+/// The public route table (CONTRACTS.md "Gateway routes") in code, so a test can read it and nobody can widen it by
+/// dropping a file next to the binary. Destinations are service-discovery names, never hosts or ports.
+/// </summary>
+public static class GatewayRoutes
+{
+    public const string PublicOidcCorsPolicy = "public-oidc";
+
+    /// <summary>Path prefixes that belong to each backend service (cluster id = AppHost resource name).</summary>
+    public static readonly IReadOnlyDictionary<string, string[]> Prefixes = new Dictionary<string, string[]>
+    {
+        ["signin"] = ["/oidc", "/api/experience", "/api/applications", "/api/sign-in-exp", "/api/.well-known", "/api/interaction"],
+        ["account"] = ["/api/users", "/api/my-account", "/api/verifications"],
+        ["organization"] = ["/api/organizations", "/api/organization-roles", "/api/organization-scopes", "/api/organization-invitations"],
+        ["sso-connector"] = ["/api/connectors", "/api/sso-connectors", "/api/sso-connector-providers", "/api/authn"],
+    };
+
+    /// <summary>
+    /// OIDC endpoints a browser app on another origin calls with fetch (token, discovery, keys, userinfo,
+    /// revocation, introspection). The authorization endpoint is deliberately absent: it is navigated to, never
+    /// fetched, and CORS there would only help an attacker read its responses.
+    /// </summary>
+    public static readonly string[] CorsPaths =
+        ["/oidc/token", "/oidc/token/revocation", "/oidc/token/introspection", "/oidc/jwks", "/oidc/me", "/oidc/.well-known/{**rest}"];
+
+    public const string UiCluster = "ui";
+
+    /// <summary>Paths that are never proxied: services' service-to-service APIs.</summary>
+    public const string InternalPrefix = "/internal";
+
+    /// <summary>Slow answers are cut after this; a destination that refuses connections fails at once anyway.</summary>
+    public static readonly TimeSpan ActivityTimeout = TimeSpan.FromSeconds(30);
+
+    public static IReadOnlyList<RouteConfig> Routes { get; } = BuildRoutes();
+
+    public static IReadOnlyList<ClusterConfig> Clusters { get; } =
+        [.. Prefixes.Keys.Append(UiCluster).Select(service => new ClusterConfig
+        {
+            ClusterId = service,
+            HttpRequest = new ForwarderRequestConfig { ActivityTimeout = ActivityTimeout },
+            Destinations = new Dictionary<string, DestinationConfig>
+            {
+                [service] = new() { Address = $"http://{service}" },
+            },
+        })];
+
+    private static List<RouteConfig> BuildRoutes()
+    {
+        var routes = new List<RouteConfig>();
+        foreach (var (cluster, prefixes) in Prefixes)
+        {
+            foreach (var prefix in prefixes)
+            {
+                routes.Add(new RouteConfig
+                {
+                    RouteId = $"{cluster}:{prefix}",
+                    ClusterId = cluster,
+                    Match = new RouteMatch { Path = prefix + "/{**rest}" },
+                });
+            }
+        }
+        // More specific literal templates win over "/oidc/{**rest}" by route precedence, so these carry the CORS
+        // policy and the catch-all does not.
+        routes.AddRange(CorsPaths.Select(path => new RouteConfig
+        {
+            RouteId = "signin-cors:" + path,
+            ClusterId = "signin",
+            CorsPolicy = PublicOidcCorsPolicy,
+            Match = new RouteMatch { Path = path },
+        }));
+        // Everything else is the hosted UI; the high order keeps it behind every other endpoint (/health included).
+        routes.Add(new RouteConfig
+        {
+            RouteId = "ui",
+            ClusterId = UiCluster,
+            Order = 1000,
+            Match = new RouteMatch { Path = "/{**rest}" },
+        });
+        return routes;
+    }
+}

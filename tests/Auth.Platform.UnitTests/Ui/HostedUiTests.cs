@@ -1,0 +1,143 @@
+using System.Net;
+using System.Text.Json;
+using Auth.Platform.Ui.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Auth.Platform.UnitTests.Ui;
+
+/// <summary>The ui host as Program.cs composes it, serving the real wwwroot from the source tree.</summary>
+public sealed class HostedUiFixture : IAsyncLifetime
+{
+    public static readonly string WebRoot = FindWebRoot();
+    private WebApplication? _app;
+    public HttpClient Client { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { WebRootPath = WebRoot });
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        builder.AddServiceDefaults();
+        _app = builder.Build();
+        _app.UseHostedUi();
+        _app.MapDefaultEndpoints();
+        _app.MapHostedUiPages();
+        await _app.StartAsync();
+        Client = new HttpClient { BaseAddress = new Uri(_app.Urls.First()) };
+    }
+
+    private static string FindWebRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "ui", "wwwroot");
+            if (Directory.Exists(candidate)) return candidate;
+        }
+        throw new DirectoryNotFoundException("ui/wwwroot not found above " + AppContext.BaseDirectory);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client?.Dispose();
+        if (_app is not null) await _app.DisposeAsync();
+    }
+}
+
+public class HostedUiTests(HostedUiFixture fixture) : IClassFixture<HostedUiFixture>
+{
+    private readonly HttpClient _client = fixture.Client;
+
+    [Theory]
+    [InlineData("/", "/assets/app.js")]
+    [InlineData("/sign-in", "/assets/app.js")]
+    [InlineData("/register", "/assets/app.js")]
+    [InlineData("/error", "/assets/app.js")]
+    [InlineData("/demo", "/demo/demo.js")]
+    [InlineData("/demo/", "/demo/demo.js")]
+    [InlineData("/demo/callback", "/demo/demo.js")]
+    public async Task Get_KnownRoute_ServesItsPageUncached(string path, string script)
+    {
+        using var response = await _client.GetAsync(path, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("no-cache", response.Headers.CacheControl?.ToString());
+        Assert.Contains($"<script type=\"module\" src=\"{script}\"></script>", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Theory]
+    [InlineData("/assets/app.js", "text/javascript")]
+    [InlineData("/demo/demo.js", "text/javascript")]
+    [InlineData("/assets/app.css", "text/css")]
+    [InlineData("/locales/fr.json", "application/json")]
+    public async Task Get_Asset_IsServedAsAFileNotAsAPage(string path, string mediaType)
+    {
+        using var response = await _client.GetAsync(path, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(mediaType, response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("no-cache", response.Headers.CacheControl?.ToString());
+    }
+
+    [Fact]
+    public async Task Get_UnknownPage_ServesTheShellWith404()
+    {
+        using var response = await _client.GetAsync("/no-such-page", TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task Get_UnknownAsset_Is404WithoutThePageShell()
+    {
+        using var response = await _client.GetAsync("/assets/missing.js", TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.NotEqual("text/html", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task Get_Page_SendsAStrictSameOriginContentSecurityPolicy()
+    {
+        using var response = await _client.GetAsync("/sign-in", TestContext.Current.CancellationToken);
+
+        Assert.Equal(HostedUiExtensions.ContentSecurityPolicy, response.Headers.GetValues("Content-Security-Policy").Single());
+        Assert.Contains("frame-ancestors 'none'", HostedUiExtensions.ContentSecurityPolicy);
+        Assert.DoesNotContain("unsafe-inline", HostedUiExtensions.ContentSecurityPolicy);
+        Assert.Equal("DENY", response.Headers.GetValues("X-Frame-Options").Single());
+        Assert.Equal("no-referrer", response.Headers.GetValues("Referrer-Policy").Single());
+    }
+
+    [Fact]
+    public void Dictionaries_EnglishAndFrench_HaveExactlyTheSameKeys()
+    {
+        static IEnumerable<string> Keys(JsonElement e, string prefix) => e.ValueKind == JsonValueKind.Object
+            ? e.EnumerateObject().SelectMany(p => Keys(p.Value, prefix + p.Name + "."))
+            : [prefix.TrimEnd('.')];
+        var en = Keys(JsonDocument.Parse(File.ReadAllText(Path.Combine(HostedUiFixture.WebRoot, "locales", "en.json"))).RootElement, "").Order();
+        var fr = Keys(JsonDocument.Parse(File.ReadAllText(Path.Combine(HostedUiFixture.WebRoot, "locales", "fr.json"))).RootElement, "").Order();
+
+        Assert.Equal(en, fr);
+    }
+
+    [Theory]
+    [InlineData("session.invalid_credentials")]
+    [InlineData("session.not_found")]
+    [InlineData("user.username_already_in_use")]
+    [InlineData("password.rejected")]
+    [InlineData("guard.invalid_input")]
+    [InlineData("network")]
+    public void Dictionaries_LocaliseEveryExperienceErrorCodeTheUiShows(string code)
+    {
+        foreach (var locale in new[] { "en", "fr" })
+        {
+            var node = JsonDocument.Parse(File.ReadAllText(Path.Combine(HostedUiFixture.WebRoot, "locales", $"{locale}.json"))).RootElement.GetProperty("errors");
+            foreach (var part in code.Split('.')) node = node.GetProperty(part);
+            Assert.False(string.IsNullOrWhiteSpace(node.GetString()));
+        }
+    }
+}

@@ -1,0 +1,70 @@
+using Microsoft.Extensions.FileProviders;
+
+namespace Auth.Platform.Ui.Hosting;
+
+/// <summary>Serves the prebuilt hosted UI: static files, the page each known route renders, and its headers.</summary>
+public static class HostedUiExtensions
+{
+    /// <summary>
+    /// Only same-origin resources (P-RF1): no CDN, no inline script or style, no framing (P-CJ1). Branding colours are
+    /// applied through the CSSOM, which <c>style-src 'self'</c> allows. Sent here too so the UI is safe even when
+    /// reached without the gateway.
+    /// </summary>
+    public const string ContentSecurityPolicy =
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+        "font-src 'self'; form-action 'self'; base-uri 'none'; object-src 'none'; frame-ancestors 'none'";
+
+    private static readonly (string Pattern, string File)[] Pages =
+    [
+        ("/", "app.html"), ("/sign-in", "app.html"), ("/register", "app.html"), ("/error", "app.html"),
+        ("/demo", "demo/index.html"), ("/demo/{**path:nonfile}", "demo/index.html"),
+    ];
+
+    public static WebApplication UseHostedUi(this WebApplication app)
+    {
+        app.Use((context, next) =>
+        {
+            var headers = context.Response.Headers;
+            headers.ContentSecurityPolicy = ContentSecurityPolicy;
+            headers.XFrameOptions = "DENY";
+            headers.XContentTypeOptions = "nosniff";
+            headers["Referrer-Policy"] = "no-referrer";
+            return next(context);
+        });
+        app.UseStaticFiles(new StaticFileOptions
+        {
+            // No build step means no fingerprinted file names, so nothing may be cached blindly: every file is
+            // revalidated (ETag/Last-Modified make that a cheap 304), and a deploy never mixes old and new modules.
+            OnPrepareResponse = ctx => ctx.Context.Response.Headers.CacheControl = "no-cache",
+        });
+        return app;
+    }
+
+    public static WebApplication MapHostedUiPages(this WebApplication app)
+    {
+        foreach (var (pattern, file) in Pages)
+        {
+            app.MapMethods(pattern, ["GET", "HEAD"], (IWebHostEnvironment env) => Page(env, file, StatusCodes.Status200OK));
+        }
+        // Unknown page-like paths get the shell (it shows "page not found") with a real 404 status.
+        app.MapFallback((IWebHostEnvironment env) => Page(env, "app.html", StatusCodes.Status404NotFound));
+        return app;
+    }
+
+    private static IResult Page(IWebHostEnvironment env, string file, int status)
+    {
+        IFileInfo info = env.WebRootFileProvider.GetFileInfo(file);
+        return new HtmlPageResult(info, status);
+    }
+
+    private sealed class HtmlPageResult(IFileInfo file, int status) : IResult
+    {
+        public async Task ExecuteAsync(HttpContext context)
+        {
+            context.Response.StatusCode = status;
+            context.Response.ContentType = "text/html; charset=utf-8";
+            context.Response.Headers.CacheControl = "no-cache";
+            await context.Response.SendFileAsync(file, context.RequestAborted);
+        }
+    }
+}
