@@ -50,7 +50,12 @@ public static class PlatformExtensions
     public static WebApplication UsePlatformDefaults(this WebApplication app)
     {
         app.UseForwardedHeaders();
-        app.UseExceptionHandler(errorApp => errorApp.Run(WriteExceptionProblem));
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            ExceptionHandler = WriteExceptionProblem,
+            // Malformed client input is the client's error, answered with a 400 problem: not worth an Error log line.
+            SuppressDiagnosticsCallback = c => c.Exception is BadHttpRequestException,
+        });
         app.UseStatusCodePages(async ctx =>
         {
             var response = ctx.HttpContext.Response;
