@@ -71,8 +71,12 @@ public sealed partial class Orchestrator : IAsyncDisposable
         }
     }
 
+    /// <summary>From StartAsync's call until every resource was healthy.</summary>
+    public TimeSpan StartupTime { get; private set; }
+
     public async Task StartAsync(CancellationToken ct)
     {
+        var started = System.Diagnostics.Stopwatch.StartNew();
         Directory.CreateDirectory(_options.DataDirectory);
         foreach (var stale in ManagedProcess.KillStale(PidDirectory)) Info($"Stopped {stale} left running by a previous run.");
         CheckPrerequisites();
@@ -95,6 +99,7 @@ public sealed partial class Orchestrator : IAsyncDisposable
             await StopAllAsync();
             throw;
         }
+        StartupTime = started.Elapsed;
         WriteResourcesFile();
     }
 
@@ -342,7 +347,7 @@ public sealed partial class Orchestrator : IAsyncDisposable
         };
         lines.AddRange(rows.Select(r => Row(r.Item1, r.Item2, r.Item3, r.Item4)));
         lines.Add("");
-        lines.Add($"  Gateway (the public origin): {GatewayUrl}");
+        lines.Add($"  Started in {StartupTime.TotalSeconds:0.0} s. Gateway (the public origin): {GatewayUrl}");
         lines.Add($"  Try a sign-in: open {GatewayUrl}/demo/ (demo SPA client 'demo-spa', redirect URI {GatewayUrl}/demo/callback)");
         lines.Add($"  Management API client: {clientId} / {clientSecret}" +
             (generated ? "  (generated; set Bootstrap:ManagementClientSecret to choose one)" : ""));

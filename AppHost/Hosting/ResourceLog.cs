@@ -28,7 +28,12 @@ public sealed class ResourceLog : IDisposable
 
     public static bool UseColor => !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("NO_COLOR") is null;
 
-    public void Append(string line)
+    public void Append(string text)
+    {
+        foreach (var line in text.TrimEnd('\n').Split('\n')) AppendLine(line.TrimEnd('\r'));
+    }
+
+    private void AppendLine(string line)
     {
         lock (_lock)
         {
