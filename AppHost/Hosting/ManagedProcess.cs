@@ -71,21 +71,52 @@ internal sealed partial class ManagedProcess
     /// <summary>For resources stopped by other means (pg_ctl, the beam's own pid).</summary>
     public async Task WaitOrKillAsync(TimeSpan grace)
     {
-        using (var timeout = new CancellationTokenSource(grace))
-        {
-            try { await _process.WaitForExitAsync(timeout.Token); }
-            catch (OperationCanceledException) { }
-        }
+        // HasExited, not WaitForExitAsync: the latter also waits for EOF on stdout, which a straggler holding the
+        // pipe would delay for ever.
+        var deadline = DateTime.UtcNow + grace;
+        while (!_process.HasExited && DateTime.UtcNow < deadline) await Task.Delay(100);
         // Also after a clean exit: grandchildren left in the group (a postgres backend, erl_child_setup) go too.
         Kill(-Pid, SIGKILL);
-        if (!_process.HasExited) await _process.WaitForExitAsync();
+        await WaitGoneAsync(Pid, TimeSpan.FromSeconds(10));
+        using (var flush = new CancellationTokenSource(TimeSpan.FromSeconds(2)))
+        {
+            try { await _process.WaitForExitAsync(flush.Token); }
+            catch (OperationCanceledException) { }
+        }
         File.Delete(_pidFile);
     }
 
-    /// <summary>Kills what a previous, crashed run recorded in <paramref name="pidDirectory"/>, if it is still that process.</summary>
-    public static IEnumerable<string> KillStale(string pidDirectory)
+    /// <summary>Until no process of the group (and the leader itself) is left, or the timeout.</summary>
+    private static async Task WaitGoneAsync(int leader, TimeSpan timeout)
     {
-        if (!Directory.Exists(pidDirectory)) yield break;
+        var deadline = DateTime.UtcNow + timeout;
+        while ((Directory.Exists($"/proc/{leader}") || GroupHasMembers(leader)) && DateTime.UtcNow < deadline)
+            await Task.Delay(50);
+    }
+
+    private static bool GroupHasMembers(int processGroup)
+    {
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out _)) continue;
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                if (fields[0] != "Z" && fields[2] == processGroup.ToString(System.Globalization.CultureInfo.InvariantCulture)) return true;
+            }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        }
+        return false;
+    }
+
+    /// <summary>Kills what a previous, crashed run recorded in <paramref name="pidDirectory"/>, if it is still that process.</summary>
+    public static async Task<List<string>> KillStaleAsync(string pidDirectory)
+    {
+        var killed = new List<string>();
+        if (!Directory.Exists(pidDirectory)) return killed;
+        var leaders = new List<int>();
         foreach (var file in Directory.GetFiles(pidDirectory, "*.pid"))
         {
             var parts = File.ReadAllText(file).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -93,10 +124,14 @@ internal sealed partial class ManagedProcess
             {
                 Kill(-pid, SIGKILL);
                 Kill(pid, SIGKILL);
-                yield return $"{Path.GetFileNameWithoutExtension(file)} (pid {pid})";
+                leaders.Add(pid);
+                killed.Add($"{Path.GetFileNameWithoutExtension(file)} (pid {pid})");
             }
             File.Delete(file);
         }
+        // A dying postmaster still "owns" its data directory: the next one would refuse to start.
+        foreach (var leader in leaders) await WaitGoneAsync(leader, TimeSpan.FromSeconds(10));
+        return killed;
     }
 
     /// <summary>Field 22 of /proc/PID/stat: tells a recycled pid from ours.</summary>

@@ -25,7 +25,7 @@ public sealed partial class Orchestrator
                     $"PostgreSQL (initdb, postgres) not found under /usr/lib/postgresql/*/bin: {InstallHint} postgresql",
                 RedisResource when External(resource.Name) is null && FindExecutable("redis-server") is null =>
                     $"redis-server not found: {InstallHint} redis-server",
-                RabbitMQServerResource when External(resource.Name) is null && FindExecutable("rabbitmq-server") is null =>
+                RabbitMQServerResource when External(resource.Name) is null && RabbitMQServerScript() is null =>
                     $"rabbitmq-server not found: {InstallHint} rabbitmq-server",
                 ProjectResource project when !File.Exists(_options.Repository.AssemblyPath(project)) =>
                     $"{_options.Repository.AssemblyPath(project)} not found: build first (dotnet build -c {_options.Repository.Configuration}, or dotnet run --project AppHost builds everything)",
@@ -176,11 +176,22 @@ public sealed partial class Orchestrator
         await ChownAsync("rabbitmq", RabbitDirectory);
 
         runtime.ConnectionString = $"amqp://guest:guest@127.0.0.1:{Invariant(runtime.Ports[0])}";
-        runtime.Process = ManagedProcess.Start(FindExecutable("rabbitmq-server")!, [], RabbitEnvironment(runtime),
+        File.Delete(RabbitPidFile); // a stale one would point the stop at a dead (or someone else's) pid
+        var (fileName, arguments) = AsUser("rabbitmq", RabbitMQServerScript()!);
+        runtime.Process = ManagedProcess.Start(fileName, arguments, RabbitEnvironment(runtime),
             _options.DataDirectory, runtime.Log, PidFile(runtime.Resource));
         WatchForExit(runtime);
         await WaitHealthyAsync(runtime, c => Probes.RabbitMQAsync(runtime.ConnectionString, c), ct);
     }
+
+    /// <summary>
+    /// The real script, not Debian's /usr/sbin wrapper: as root that one runs <c>su -c</c>, which puts the broker in
+    /// a session of its own where stopping the AppHost's process group would not reach it. <c>runuser</c> does not.
+    /// </summary>
+    private static string? RabbitMQServerScript() =>
+        File.Exists("/usr/lib/rabbitmq/bin/rabbitmq-server") ? "/usr/lib/rabbitmq/bin/rabbitmq-server" : FindExecutable("rabbitmq-server");
+
+    private string RabbitPidFile => Path.Combine(RabbitDirectory, "pid");
 
     /// <summary>The node name is unique per stack (epmd is shared by every node on the machine).</summary>
     private string RabbitNodeName => $"apphost{Invariant(_options.GatewayPort)}@localhost";
@@ -194,14 +205,14 @@ public sealed partial class Orchestrator
         ["RABBITMQ_MNESIA_BASE"] = Path.Combine(RabbitDirectory, "mnesia"),
         ["RABBITMQ_LOG_BASE"] = Path.Combine(RabbitDirectory, "log"),
         ["RABBITMQ_ENABLED_PLUGINS_FILE"] = Path.Combine(RabbitDirectory, "enabled_plugins"),
-        ["RABBITMQ_PID_FILE"] = Path.Combine(RabbitDirectory, "pid"),
+        ["RABBITMQ_PID_FILE"] = RabbitPidFile,
     };
 
     private async Task StopRabbitMQAsync(ResourceRuntime runtime)
     {
         // SIGTERM to the beam itself is a clean node shutdown (no second Erlang VM for rabbitmqctl); the wrapper
         // processes (su, sh) exit with it.
-        var pidFile = Path.Combine(RabbitDirectory, "pid");
+        var pidFile = RabbitPidFile;
         if (File.Exists(pidFile) && int.TryParse((await File.ReadAllTextAsync(pidFile)).Trim(), out var beam))
         {
             ManagedProcess.Kill(beam, ManagedProcess.SIGTERM);

@@ -78,7 +78,7 @@ public sealed partial class Orchestrator : IAsyncDisposable
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
         Directory.CreateDirectory(_options.DataDirectory);
-        foreach (var stale in ManagedProcess.KillStale(PidDirectory)) Info($"Stopped {stale} left running by a previous run.");
+        foreach (var stale in await ManagedProcess.KillStaleAsync(PidDirectory)) Info($"Stopped {stale} left running by a previous run.");
         CheckPrerequisites();
         foreach (var parameter in _resources.OfType<ParameterResource>()) _parameters[parameter] = ResolveParameter(parameter);
 
