@@ -38,6 +38,7 @@ public sealed partial class Orchestrator : IAsyncDisposable
     private readonly Lock _lock = new();
     private readonly HashSet<int> _allocatedPorts = [];
     private bool _stopped;
+    private bool _resolved;
 
     public Orchestrator(IReadOnlyList<Resource> resources, OrchestratorOptions options)
     {
@@ -81,6 +82,7 @@ public sealed partial class Orchestrator : IAsyncDisposable
         foreach (var stale in await ManagedProcess.KillStaleAsync(PidDirectory)) Info($"Stopped {stale} left running by a previous run.");
         CheckPrerequisites();
         foreach (var parameter in _resources.OfType<ParameterResource>()) _parameters[parameter] = ResolveParameter(parameter);
+        _resolved = true;
 
         using var failed = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var all = _runtimes.Values.Select(r => EnsureStartedAsync(r.Resource, failed.Token)).ToList();
@@ -290,7 +292,7 @@ public sealed partial class Orchestrator : IAsyncDisposable
         if (_stopped) return;
         _stopped = true;
         await StopAllAsync();
-        TryWriteResourcesFile();
+        if (_resolved) TryWriteResourcesFile();
         foreach (var runtime in _runtimes.Values) runtime.Log.Dispose();
     }
 
