@@ -184,8 +184,10 @@ public sealed partial class Orchestrator : IAsyncDisposable
         }
 
         var assembly = _options.Repository.AssemblyPath(project);
+        // The host that runs us (dotnet run/test set DOTNET_HOST_PATH) rather than whichever dotnet is first on PATH.
+        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
         runtime.Process = ManagedProcess.Start(
-            "dotnet", [assembly], environment, Path.Combine(_options.Repository.Root, project.ProjectDirectory),
+            dotnet, [assembly], environment, Path.Combine(_options.Repository.Root, project.ProjectDirectory),
             runtime.Log, PidFile(project));
         WatchForExit(runtime);
         await WaitHealthyAsync(runtime, c => Probes.HttpHealthAsync(runtime.Url, c), ct);
