@@ -159,7 +159,9 @@ public sealed partial class Orchestrator : IAsyncDisposable
 
     private async Task StartProjectAsync(ResourceRuntime runtime, ProjectResource project, CancellationToken ct)
     {
-        var port = project.ExternalHttpPort ?? AllocatePort();
+        // Kept across StopResourceAsync/StartResourceAsync: whoever references it was given this URL.
+        runtime.Ports = runtime.Ports.Length > 0 ? runtime.Ports : [project.ExternalHttpPort ?? AllocatePort()];
+        var port = runtime.Ports[0];
         runtime.Url = project.ExternalHttpPort is null ? $"http://127.0.0.1:{port}" : $"http://localhost:{port}";
 
         var environment = new Dictionary<string, string?>
