@@ -269,6 +269,8 @@ public sealed partial class Orchestrator : IAsyncDisposable
 
     private async Task StopAsync(ResourceRuntime runtime)
     {
+        // A database lives and dies with its server: nothing of its own to stop.
+        if (runtime.Resource is PostgresDatabaseResource && !runtime.IsExternal && runtime.State == ResourceState.Running) runtime.State = ResourceState.Stopped;
         if (runtime.IsExternal || runtime.Process is null) return;
         runtime.State = ResourceState.Stopping;
         await (runtime.Resource switch
