@@ -33,7 +33,23 @@ public sealed partial class Orchestrator
             };
             if (missing is not null) throw new ResourceStartException(missing);
         }
+        if (!PortIsFree(_options.GatewayPort))
+            throw new ResourceStartException($"Gateway port {_options.GatewayPort} is in use (another stack?): choose another with --Gateway:Port N or Gateway__Port=N");
         if (IsRoot && FindExecutable("runuser") is null) throw new ResourceStartException($"runuser not found (needed to run PostgreSQL as a non-root user): {InstallHint} util-linux");
+    }
+
+    private static bool PortIsFree(int port)
+    {
+        try
+        {
+            using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
+            listener.Start();
+            return true;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return false;
+        }
     }
 
     private static string? FindExecutable(string name) =>
