@@ -1,1 +1,6 @@
-Console.WriteLine("AppHost: not yet");
+using Auth.Platform.AppHost;
+using Auth.Platform.AppHost.Hosting;
+
+var builder = PlatformApplication.CreateBuilder(args);
+PlatformTopology.Build(builder);
+return await builder.Build().RunAsync();

@@ -1,0 +1,72 @@
+using Auth.Platform.AppHost.Hosting;
+using Microsoft.Extensions.Configuration;
+
+namespace Auth.Platform.AppHost;
+
+/// <summary>
+/// The resource graph, shared by run mode, publish mode and the test host (tests/Auth.Platform.Testing) so the
+/// stack under test is the one that ships, not a second copy.
+/// </summary>
+public static class PlatformTopology
+{
+    public const int DefaultGatewayPort = 5055;
+    public const string DefaultManagementClientId = "m2m-admin";
+
+    public static void Build(IPlatformBuilder builder)
+    {
+        var postgres = builder.AddPostgres("postgres");
+        var signinDb = postgres.AddDatabase("signindb");
+        var accountDb = postgres.AddDatabase("accountdb");
+        var mfaDb = postgres.AddDatabase("mfadb");
+        var organizationDb = postgres.AddDatabase("organizationdb");
+        var ssoConnectorDb = postgres.AddDatabase("ssoconnectordb");
+        var notificationDb = postgres.AddDatabase("notificationdb");
+
+        var redis = builder.AddRedis("redis");
+        var eventbus = builder.AddRabbitMQ("eventbus");
+
+        var managementClientSecret = builder.AddParameter(
+            "management-client-secret", secret: true, configurationKey: "Bootstrap:ManagementClientSecret");
+
+        var account = builder.AddProject("account", "services/account/Auth.Platform.Account.csproj")
+            .WithReference(accountDb)
+            .WithReference(eventbus);
+
+        var signin = builder.AddProject("signin", "services/signin/Auth.Platform.Signin.csproj")
+            .WithReference(signinDb)
+            .WithReference(redis)
+            .WithReference(eventbus)
+            .WithReference(account)
+            .WithEnvironment("Bootstrap__ManagementClientId",
+                builder.Configuration["Bootstrap:ManagementClientId"] ?? DefaultManagementClientId)
+            .WithEnvironment("Bootstrap__ManagementClientSecret", managementClientSecret)
+            .WithDevelopmentEnvironment("Bootstrap__DemoClient__Enabled", "true");
+
+        var mfa = builder.AddProject("mfa", "services/mfa/Auth.Platform.Mfa.csproj")
+            .WithReference(mfaDb)
+            .WithReference(eventbus);
+
+        var organization = builder.AddProject("organization", "services/organization/Auth.Platform.Organization.csproj")
+            .WithReference(organizationDb)
+            .WithReference(eventbus);
+
+        var ssoConnector = builder.AddProject("sso-connector", "services/sso-connector/Auth.Platform.SsoConnector.csproj")
+            .WithReference(ssoConnectorDb)
+            .WithReference(eventbus);
+
+        var notification = builder.AddProject("notification", "services/notification/Auth.Platform.Notification.csproj")
+            .WithReference(notificationDb)
+            .WithReference(eventbus);
+
+        var ui = builder.AddProject("ui", "ui/Auth.Platform.Ui.csproj");
+
+        IResourceBuilder<ProjectResource>[] projects = [account, signin, mfa, organization, ssoConnector, notification, ui];
+
+        var gateway = builder.AddProject("gateway", "gateway/Auth.Platform.Gateway.csproj")
+            .WithExternalHttpEndpoint(builder.Configuration.GetValue("Gateway:Port", DefaultGatewayPort));
+        foreach (var project in projects) gateway.WithReference(project);
+
+        // Every project builds absolute URLs (issuer, redirects) from the one public origin: the gateway.
+        foreach (var project in projects.Append(gateway)) project.WithEnvironment("Platform__PublicUrl", gateway.GetEndpoint());
+    }
+}

@@ -1,0 +1,126 @@
+using Auth.Platform.AppHost;
+using Auth.Platform.AppHost.Hosting;
+using Microsoft.Extensions.Configuration;
+
+namespace Auth.Platform.Testing;
+
+public sealed class PlatformStackOptions
+{
+    /// <summary>Null = a free port. The gateway is the public origin (issuer, redirect URIs).</summary>
+    public int? GatewayPort { get; set; }
+
+    /// <summary>Null = a fresh folder under /tmp, deleted at dispose.</summary>
+    public string? DataDirectory { get; set; }
+
+    /// <summary>ASPNETCORE_ENVIRONMENT of the projects; Development seeds the demo client.</summary>
+    public string Environment { get; set; } = "Development";
+
+    /// <summary>Extra AppHost configuration, e.g. <c>ConnectionStrings:postgres</c> to use an existing server.</summary>
+    public IDictionary<string, string?> Configuration { get; } = new Dictionary<string, string?>();
+
+    public TimeSpan StartupTimeout { get; set; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>Also prefix resource logs onto the test process's console (they always go to DataDirectory/logs).</summary>
+    public bool ShowLogs { get; set; }
+}
+
+/// <summary>
+/// The whole platform on this machine, started from the AppHost's own resource graph (<see cref="PlatformTopology"/>),
+/// like Aspire.Hosting.Testing's DistributedApplicationTestingBuilder: tests exercise the stack that ships.
+/// </summary>
+public sealed class PlatformStack : IAsyncDisposable
+{
+    private readonly Orchestrator _orchestrator;
+    private readonly bool _ownsDataDirectory;
+
+    private PlatformStack(Orchestrator orchestrator, bool ownsDataDirectory)
+    {
+        _orchestrator = orchestrator;
+        _ownsDataDirectory = ownsDataDirectory;
+    }
+
+    public static async Task<PlatformStack> StartAsync(PlatformStackOptions? options = null, CancellationToken ct = default)
+    {
+        options ??= new PlatformStackOptions();
+        var repository = RepositoryLayout.Locate();
+        var gatewayPort = options.GatewayPort ?? FreePort();
+        var ownsDataDirectory = options.DataDirectory is null;
+        var dataDirectory = options.DataDirectory ?? Path.Combine(Path.GetTempPath(), $"auth-platform-stack-{gatewayPort}-{Guid.NewGuid():N}"[..40]);
+
+        var settings = new Dictionary<string, string?>
+        {
+            ["Gateway:Port"] = gatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["AppHost:DataDir"] = dataDirectory,
+            ["AppHost:Environment"] = options.Environment,
+        };
+        foreach (var (key, value) in options.Configuration) settings[key] = value;
+        var configuration = new ConfigurationBuilder()
+            .AddEnvironmentVariables()
+            .AddInMemoryCollection(settings)
+            .Build();
+
+        var builder = new PlatformBuilder(configuration);
+        PlatformTopology.Build(builder);
+        var orchestrator = new Orchestrator(builder.Resources, OrchestratorOptions.FromConfiguration(configuration, repository) with
+        {
+            Console = options.ShowLogs,
+            StartupTimeout = options.StartupTimeout,
+        });
+        try
+        {
+            await orchestrator.StartAsync(ct);
+        }
+        catch
+        {
+            await orchestrator.DisposeAsync();
+            // Keep the logs of a failed start: the exception names the folder.
+            throw;
+        }
+        return new PlatformStack(orchestrator, ownsDataDirectory);
+    }
+
+    public Uri GatewayUrl => new(_orchestrator.GatewayUrl);
+
+    public string DataDirectory => _orchestrator.Options.DataDirectory;
+
+    /// <summary>Direct URL of a project resource (bypassing the gateway), e.g. "account".</summary>
+    public Uri ServiceUrl(string resource) =>
+        new(Runtime(resource).Url ?? throw new ArgumentException($"'{resource}' is not a project resource.", nameof(resource)));
+
+    /// <summary>"postgres", "signindb", "redis", "eventbus", ...</summary>
+    public string ConnectionString(string resource) =>
+        Runtime(resource).ConnectionString ?? throw new ArgumentException($"'{resource}' has no connection string.", nameof(resource));
+
+    public (string ClientId, string ClientSecret) ManagementClient => _orchestrator.ManagementClient;
+
+    /// <summary>Stops one resource (e.g. "eventbus" for outbox tests); it keeps its ports and data for StartResourceAsync.</summary>
+    public Task StopResourceAsync(string resource) => _orchestrator.StopResourceAsync(Runtime(resource).Resource.Name);
+
+    /// <summary>Starts it again and waits until it is healthy.</summary>
+    public Task StartResourceAsync(string resource) => _orchestrator.StartResourceAsync(Runtime(resource).Resource.Name);
+
+    public ValueTask DisposeAsync() => DisposeCoreAsync();
+
+    private async ValueTask DisposeCoreAsync()
+    {
+        await _orchestrator.DisposeAsync();
+        if (_ownsDataDirectory && Directory.Exists(DataDirectory))
+        {
+            try { Directory.Delete(DataDirectory, recursive: true); }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        }
+    }
+
+    private ResourceRuntime Runtime(string resource) =>
+        _orchestrator.Resources.TryGetValue(resource, out var runtime)
+            ? runtime
+            : throw new ArgumentException($"No resource named '{resource}'.", nameof(resource));
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
