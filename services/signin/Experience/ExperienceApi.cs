@@ -27,7 +27,7 @@ public static partial class ExperienceApi
 {
     public static IEndpointRouteBuilder MapExperienceApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/experience").WithTags("Experience");
+        var group = app.MapGroup("/api/experience").WithTags("Experience").AddEndpointFilter(AccountUnavailable);
         group.MapPut("", StartEvent);
         group.MapGet("/interaction", GetInteraction);
         group.MapPost("/verification/password", VerifyPassword);
@@ -36,6 +36,17 @@ public static partial class ExperienceApi
         group.MapPost("/submit", Submit);
         app.MapGet("/api/.well-known/sign-in-exp", SignInExperience.Get).WithTags("Experience");
         return app;
+    }
+
+    /// <summary>account down or failing is not the user's fault and not a bug here: 503 with a stable code, never a 500.</summary>
+    private static async ValueTask<object?> AccountUnavailable(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        try { return await next(context); }
+        catch (Exception e) when (e is HttpRequestException or AccountProblemException { Status: >= 500 } or TaskCanceledException { InnerException: TimeoutException })
+        {
+            context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Experience").LogWarning(e, "account is unavailable");
+            return PlatformProblems.Create(503, "service.unavailable", "A service needed for this step is unavailable; try again shortly.");
+        }
     }
 
     private static ProblemHttpResult NoInteraction() => PlatformProblems.Create(400, "session.not_found", "No interaction is in progress; start again from the application.");

@@ -34,7 +34,6 @@ public static class OidcEndpointsApi
     private static async Task<IResult> Authorize(HttpContext context, SessionService sessions, InteractionStore interactions,
         AccountClient account, IConfiguration configuration, TimeProvider time, CancellationToken ct)
     {
-        if (context.GetOpenIddictServerResponse() is { Error: not null } error) return ErrorPage(error);
         var request = context.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("Not an OpenID Connect request.");
         var clientId = request.ClientId!;
 
@@ -117,7 +116,6 @@ public static class OidcEndpointsApi
 
     private static async Task<IResult> EndSession(HttpContext context, SessionService sessions, CancellationToken ct)
     {
-        if (context.GetOpenIddictServerResponse() is { Error: not null } error) return ErrorPage(error);
         var request = context.GetOpenIddictServerRequest();
         await sessions.EndAsync(context, ct);
         // OpenIddict has checked post_logout_redirect_uri against the registered ones (exact match) and redirects there.
@@ -130,14 +128,6 @@ public static class OidcEndpointsApi
         [OpenIddictServerAspNetCoreConstants.Properties.Error] = error,
         [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = description,
     });
-
-    /// <summary>Errors that cannot go back to the client (its identity or redirect URI is not trusted): shown here, never redirected.</summary>
-    private static ContentHttpResult ErrorPage(OpenIddictResponse error)
-    {
-        var body = $"<h1>Sign-in request rejected</h1><p><code>{HtmlEncoder.Default.Encode(error.Error ?? "")}</code></p>" +
-                   $"<p>{HtmlEncoder.Default.Encode(error.ErrorDescription ?? "")}</p>";
-        return TypedResults.Content(Page("Error", body), "text/html; charset=utf-8", statusCode: StatusCodes.Status400BadRequest);
-    }
 
     private static string Page(string title, string body) =>
         $"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title></head><body>{body}</body></html>";

@@ -48,12 +48,12 @@ public static class OidcServerExtensions
                  .SetAuthorizationCodeLifetime(TimeSpan.FromMinutes(1));
                 o.AddEventHandler(ClientCredentialsGrantHandler.Descriptor);
                 o.AddEventHandler(SkipClientCredentialsTokenEntry.Descriptor);
+                o.AddEventHandler(UntrustedErrorPage<OpenIddictServerEvents.ApplyAuthorizationResponseContext>.Descriptor);
+                o.AddEventHandler(UntrustedErrorPage<OpenIddictServerEvents.ApplyEndSessionResponseContext>.Descriptor);
                 o.UseAspNetCore()
                  .EnableAuthorizationEndpointPassthrough()
                  .EnableUserInfoEndpointPassthrough()
                  .EnableEndSessionEndpointPassthrough()
-                 // Errors that must not go back to the client (unknown client, untrusted redirect_uri) reach our HTML page.
-                 .EnableErrorPassthrough()
                  .DisableTransportSecurityRequirement();
             })
             .AddValidation(o =>
