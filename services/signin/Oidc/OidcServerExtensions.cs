@@ -19,6 +19,7 @@ public static class OidcServerExtensions
             .AddCore(o =>
             {
                 o.UseEntityFrameworkCore().UseDbContext<SigninDbContext>();
+                o.ReplaceApplicationStore<OpenIddictEntityFrameworkCoreApplication, CachedApplicationStore>(ServiceLifetime.Scoped);
                 o.ReplaceApplicationManager<OpenIddictEntityFrameworkCoreApplication, FastSecretApplicationManager>();
             })
             .AddServer(o =>
