@@ -173,7 +173,8 @@ public static partial class UsernameRule
     public const int MaxLength = 128;
     public static bool IsValid(string username) => username.Length is > 0 and <= MaxLength && Pattern().IsMatch(username);
 
-    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$", RegexOptions.CultureInvariant)]
+    // \z, not $: in .NET $ also matches before a final newline, which would admit "alice\n".
+    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*\z", RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();
 }
 
