@@ -49,6 +49,7 @@ public static class OidcServerExtensions
                  .SetAuthorizationCodeLifetime(TimeSpan.FromMinutes(1));
                 o.AddEventHandler(ClientCredentialsGrantHandler.Descriptor);
                 o.AddEventHandler(SkipClientCredentialsTokenEntry.Descriptor);
+                o.AddEventHandler(RefreshUserCheckHandler.Descriptor);
                 o.AddEventHandler(UntrustedErrorPage<OpenIddictServerEvents.ApplyAuthorizationResponseContext>.Descriptor);
                 o.AddEventHandler(UntrustedErrorPage<OpenIddictServerEvents.ApplyEndSessionResponseContext>.Descriptor);
                 o.UseAspNetCore()
