@@ -23,7 +23,7 @@ public sealed class AccountClient(HttpClient http)
     public async Task<AccountUser?> GetUserAsync(string id, CancellationToken ct)
     {
         using var response = await http.GetAsync($"/internal/users/{Uri.EscapeDataString(id)}", ct);
-        if (response.StatusCode == HttpStatusCode.NotFound) return null;
+        if (await IsUserNotFoundAsync(response, ct)) return null;
         await EnsureSuccessAsync(response, ct);
         return await response.Content.ReadFromJsonAsync<AccountUser>(ct);
     }
@@ -32,7 +32,7 @@ public sealed class AccountClient(HttpClient http)
     public async Task<string?> VerifyPasswordAsync(AccountIdentifier identifier, string password, CancellationToken ct)
     {
         using var response = await http.PostAsJsonAsync("/internal/users/verify-password", new { identifier, password }, ct);
-        if (response.StatusCode == HttpStatusCode.UnprocessableEntity) return null;
+        if (response.StatusCode == HttpStatusCode.UnprocessableEntity && (await ReadProblemAsync(response, ct))?.Code == "session.invalid_credentials") return null;
         await EnsureSuccessAsync(response, ct);
         return (await response.Content.ReadFromJsonAsync<UserIdResponse>(ct))?.UserId;
     }
@@ -41,7 +41,7 @@ public sealed class AccountClient(HttpClient http)
     {
         using var response = await http.GetAsync(
             $"/internal/users/lookup?type={Uri.EscapeDataString(identifier.Type)}&value={Uri.EscapeDataString(identifier.Value)}", ct);
-        if (response.StatusCode == HttpStatusCode.NotFound) return false;
+        if (await IsUserNotFoundAsync(response, ct)) return false;
         await EnsureSuccessAsync(response, ct);
         return true;
     }
@@ -59,12 +59,24 @@ public sealed class AccountClient(HttpClient http)
         await EnsureSuccessAsync(response, ct);
     }
 
+    /// <summary>
+    /// Only account's own <c>user.not_found</c> means "no such user": a 404 without it (a route account does not have,
+    /// a proxy in between) must not read as "username available" or "user deleted".
+    /// </summary>
+    private static async Task<bool> IsUserNotFoundAsync(HttpResponseMessage response, CancellationToken ct) =>
+        response.StatusCode == HttpStatusCode.NotFound && (await ReadProblemAsync(response, ct))?.Code == "user.not_found";
+
+    private static async Task<ProblemBody?> ReadProblemAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        try { return await response.Content.ReadFromJsonAsync<ProblemBody>(ct); }
+        catch (System.Text.Json.JsonException) { return null; }
+        catch (NotSupportedException) { return null; }
+    }
+
     private static async Task EnsureSuccessAsync(HttpResponseMessage response, CancellationToken ct)
     {
         if (response.IsSuccessStatusCode) return;
-        ProblemBody? problem = null;
-        try { problem = await response.Content.ReadFromJsonAsync<ProblemBody>(ct); } catch (System.Text.Json.JsonException) { }
-        catch (NotSupportedException) { }
+        var problem = await ReadProblemAsync(response, ct);
         throw new AccountProblemException((int)response.StatusCode, problem?.Code ?? "account.unavailable", problem?.Detail);
     }
 

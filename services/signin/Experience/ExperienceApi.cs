@@ -42,9 +42,11 @@ public static partial class ExperienceApi
     private static async ValueTask<object?> AccountUnavailable(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         try { return await next(context); }
-        catch (Exception e) when (e is HttpRequestException or AccountProblemException { Status: >= 500 } or TaskCanceledException { InnerException: TimeoutException })
+        // Any account answer a handler did not expect (5xx, or 401/404 from a misconfigured or older account) means
+        // the step cannot be done now; it is never the user's input, so never a 4xx for them and never a 500.
+        catch (Exception e) when (e is HttpRequestException or AccountProblemException or TaskCanceledException { InnerException: TimeoutException })
         {
-            context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Experience").LogWarning(e, "account is unavailable");
+            context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Experience").LogError(e, "account call failed");
             return PlatformProblems.Create(503, "service.unavailable", "A service needed for this step is unavailable; try again shortly.");
         }
     }

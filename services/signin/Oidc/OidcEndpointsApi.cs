@@ -45,7 +45,16 @@ public static class OidcEndpointsApi
             && interaction.SubmittedSessionId == session.Id && interaction.ClientId == clientId;
         if (resumed) await interactions.DeleteAsync(context, interaction!);
 
-        var user = session is null ? null : await account.GetUserAsync(session.UserId, ct);
+        AccountUser? user;
+        try
+        {
+            user = session is null ? null : await account.GetUserAsync(session.UserId, ct);
+        }
+        catch (Exception e) when (e is HttpRequestException or AccountProblemException)
+        {
+            // The client's redirect URI is validated by now: tell it to retry rather than failing on our side.
+            return Results.Forbid(ErrorProperties(Errors.TemporarilyUnavailable, "The user directory is unavailable; retry shortly."), [Scheme]);
+        }
         if (session is not null && (user is null || user.IsSuspended))
         {
             await sessions.EndAsync(context, ct);
@@ -106,7 +115,15 @@ public static class OidcEndpointsApi
         var subject = result.Principal?.GetClaim(Claims.Subject);
         if (result.Principal is null || subject is null)
             return Results.Challenge(ErrorProperties(Errors.InvalidToken, "The access token is not valid."), [Scheme]);
-        var user = await account.GetUserAsync(subject, ct);
+        AccountUser? user;
+        try
+        {
+            user = await account.GetUserAsync(subject, ct);
+        }
+        catch (Exception e) when (e is HttpRequestException or AccountProblemException)
+        {
+            return PlatformProblems.Create(503, "service.unavailable", "The user directory is unavailable; retry shortly.");
+        }
         if (user is null || user.IsSuspended)
             return Results.Challenge(ErrorProperties(Errors.InvalidToken, "The user no longer exists."), [Scheme]);
         // Fresh from account, not from the token: userinfo reflects profile changes made since sign-in.
