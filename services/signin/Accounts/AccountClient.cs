@@ -68,9 +68,10 @@ public sealed class AccountClient(HttpClient http)
 
     private static async Task<ProblemBody?> ReadProblemAsync(HttpResponseMessage response, CancellationToken ct)
     {
-        try { return await response.Content.ReadFromJsonAsync<ProblemBody>(ct); }
+        // As a string, not a stream: the buffered content's stream is disposed after one read, and a problem may be read twice.
+        var text = await response.Content.ReadAsStringAsync(ct);
+        try { return string.IsNullOrWhiteSpace(text) ? null : System.Text.Json.JsonSerializer.Deserialize<ProblemBody>(text); }
         catch (System.Text.Json.JsonException) { return null; }
-        catch (NotSupportedException) { return null; }
     }
 
     private static async Task EnsureSuccessAsync(HttpResponseMessage response, CancellationToken ct)
