@@ -212,6 +212,37 @@ public sealed class SigninOidcTests(PlatformStackFixture fixture) : IDisposable
         Assert.Equal("This client application is not allowed to use the specified resource(s).", response.GetProperty("error_description").GetString());
     }
 
+    [Fact]
+    public async Task EndSession_WithUnregisteredPostLogoutRedirectUri_Returns400PageWithoutRedirect()
+    {
+        using var response = await _client.GetAsync("/oidc/session/end?post_logout_redirect_uri=" + Uri.EscapeDataString("https://evil.example/"));
+        await AssertErrorPageAsync(response, "The specified 'post_logout_redirect_uri' is invalid.");
+    }
+
+    [Fact]
+    public async Task EndSession_WithoutPostLogoutRedirectUri_ShowsSignedOutPageAndClearsTheSessionCookie()
+    {
+        using var response = await _client.GetAsync("/oidc/session/end");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Null(response.Headers.Location);
+        Assert.Contains("You are signed out.", await response.Content.ReadAsStringAsync(Ct));
+        Assert.Contains(response.Headers.GetValues("Set-Cookie"), c => c.StartsWith("_session=;", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task EndSession_WithRegisteredPostLogoutRedirectUri_RedirectsThereWithState()
+    {
+        var app = await _client.ManagementAsync(HttpMethod.Post, "/api/applications", new
+        {
+            name = "logout", type = "SPA",
+            oidcClientMetadata = new { redirectUris = new[] { "http://localhost:3000/callback" }, postLogoutRedirectUris = new[] { "http://localhost:3000/signed-out" } },
+        });
+        Assert.Equal(HttpStatusCode.OK, app.StatusCode);
+        using var response = await _client.GetAsync("/oidc/session/end?state=s1&post_logout_redirect_uri=" + Uri.EscapeDataString("http://localhost:3000/signed-out"));
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("http://localhost:3000/signed-out?state=s1", response.Headers.Location?.ToString());
+    }
+
     private async Task<(string ClientId, string RedirectUri)> NewSpaAsync()
     {
         const string redirect = "http://localhost:3000/callback";
