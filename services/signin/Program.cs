@@ -1,15 +1,21 @@
-using Auth.Platform.BuildingBlocks.Messaging;
-using Auth.Platform.BuildingBlocks.Persistence;
-using Auth.Platform.Signin.Data;
+using Auth.Platform.Signin;
+using Auth.Platform.Signin.Applications;
+using Auth.Platform.Signin.Experience;
+using Auth.Platform.Signin.Oidc;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddPlatformDefaults();
-builder.AddPlatformDbContext<SigninDbContext>("signindb");
-builder.AddPlatformMessaging<SigninDbContext>("signin");
+builder.AddSigninServices();
 
 var app = builder.Build();
-if (await app.MigrateDatabaseAsync<SigninDbContext>(args)) return;
+if (await app.InitializeSigninAsync(args)) return;
 app.UsePlatformDefaults();
+app.UseAuthentication();
+app.UseAuthorization();
 app.MapDefaultEndpoints();
+app.MapOpenApi();
+app.MapOidcEndpointsApi();
+app.MapExperienceApi();
+app.MapApplicationsApi();
 app.Run();

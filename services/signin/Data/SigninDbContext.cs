@@ -1,9 +1,35 @@
 using Auth.Platform.BuildingBlocks.Messaging;
+using Auth.Platform.Signin.Keys;
+using Auth.Platform.Signin.Sessions;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace Auth.Platform.Signin.Data;
 
-public sealed class SigninDbContext(DbContextOptions<SigninDbContext> options) : DbContext(options)
+public sealed class SigninDbContext(DbContextOptions<SigninDbContext> options) : DbContext(options), IDataProtectionKeyContext
 {
-    protected override void OnModelCreating(ModelBuilder modelBuilder) => modelBuilder.AddOutboxAndInbox();
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<StoredKey> StoredKeys => Set<StoredKey>();
+    public DbSet<SigninSession> Sessions => Set<SigninSession>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.AddOutboxAndInbox();
+        // OpenIddict's applications, authorizations, scopes and tokens, with its default entities.
+        modelBuilder.UseOpenIddict();
+        modelBuilder.Entity<StoredKey>(k =>
+        {
+            k.ToTable("stored_keys");
+            k.HasKey(x => x.Id);
+            k.HasIndex(x => new { x.Use, x.CreatedAt });
+        });
+        modelBuilder.Entity<SigninSession>(s =>
+        {
+            s.ToTable("signin_sessions");
+            s.HasKey(x => x.Id);
+            // Only the hash of the cookie value is stored: a database read does not yield a usable cookie.
+            s.HasIndex(x => x.CookieHash).IsUnique();
+            s.HasIndex(x => x.UserId);
+        });
+    }
 }

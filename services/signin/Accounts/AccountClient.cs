@@ -1,0 +1,86 @@
+using System.Net;
+using System.Text.Json.Serialization;
+
+namespace Auth.Platform.Signin.Accounts;
+
+/// <summary>User as account's internal API returns it (Logto's field names; times in epoch ms).</summary>
+public sealed record AccountUser(
+    string Id, string? Username, string? PrimaryEmail, string? PrimaryPhone, string? Name, string? Avatar,
+    long? CreatedAt, long? UpdatedAt, bool IsSuspended, bool HasPassword);
+
+public sealed record AccountIdentifier(string Type, string Value);
+
+/// <summary>A problem answered by account, carried with its stable code.</summary>
+public sealed class AccountProblemException(int status, string code, string? detail) : Exception(detail ?? code)
+{
+    public int Status { get; } = status;
+    public string Code { get; } = code;
+}
+
+/// <summary>Typed client of account's <c>/internal/*</c> API (service discovery name <c>http://account</c>).</summary>
+public sealed class AccountClient(HttpClient http)
+{
+    public async Task<AccountUser?> GetUserAsync(string id, CancellationToken ct)
+    {
+        using var response = await http.GetAsync($"/internal/users/{Uri.EscapeDataString(id)}", ct);
+        if (await IsUserNotFoundAsync(response, ct)) return null;
+        await EnsureSuccessAsync(response, ct);
+        return await response.Content.ReadFromJsonAsync<AccountUser>(ct);
+    }
+
+    /// <summary>Returns the user id, or null for invalid credentials (account answers the same for an unknown user).</summary>
+    public async Task<string?> VerifyPasswordAsync(AccountIdentifier identifier, string password, CancellationToken ct)
+    {
+        using var response = await http.PostAsJsonAsync("/internal/users/verify-password", new { identifier, password }, ct);
+        if (response.StatusCode == HttpStatusCode.UnprocessableEntity && (await ReadProblemAsync(response, ct))?.Code == "session.invalid_credentials") return null;
+        await EnsureSuccessAsync(response, ct);
+        return (await response.Content.ReadFromJsonAsync<UserIdResponse>(ct))?.UserId;
+    }
+
+    public async Task<bool> IdentifierExistsAsync(AccountIdentifier identifier, CancellationToken ct)
+    {
+        using var response = await http.GetAsync(
+            $"/internal/users/lookup?type={Uri.EscapeDataString(identifier.Type)}&value={Uri.EscapeDataString(identifier.Value)}", ct);
+        if (await IsUserNotFoundAsync(response, ct)) return false;
+        await EnsureSuccessAsync(response, ct);
+        return true;
+    }
+
+    public async Task<AccountUser> CreateUserAsync(string? username, string? password, CancellationToken ct)
+    {
+        using var response = await http.PostAsJsonAsync("/internal/users", new { username, password }, ct);
+        await EnsureSuccessAsync(response, ct);
+        return (await response.Content.ReadFromJsonAsync<AccountUser>(ct))!;
+    }
+
+    public async Task RecordSignInAsync(string id, CancellationToken ct)
+    {
+        using var response = await http.PostAsync($"/internal/users/{Uri.EscapeDataString(id)}/sign-in", null, ct);
+        await EnsureSuccessAsync(response, ct);
+    }
+
+    /// <summary>
+    /// Only account's own <c>user.not_found</c> means "no such user": a 404 without it (a route account does not have,
+    /// a proxy in between) must not read as "username available" or "user deleted".
+    /// </summary>
+    private static async Task<bool> IsUserNotFoundAsync(HttpResponseMessage response, CancellationToken ct) =>
+        response.StatusCode == HttpStatusCode.NotFound && (await ReadProblemAsync(response, ct))?.Code == "user.not_found";
+
+    private static async Task<ProblemBody?> ReadProblemAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        // As a string, not a stream: the buffered content's stream is disposed after one read, and a problem may be read twice.
+        var text = await response.Content.ReadAsStringAsync(ct);
+        try { return string.IsNullOrWhiteSpace(text) ? null : System.Text.Json.JsonSerializer.Deserialize<ProblemBody>(text); }
+        catch (System.Text.Json.JsonException) { return null; }
+    }
+
+    private static async Task EnsureSuccessAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        if (response.IsSuccessStatusCode) return;
+        var problem = await ReadProblemAsync(response, ct);
+        throw new AccountProblemException((int)response.StatusCode, problem?.Code ?? "account.unavailable", problem?.Detail);
+    }
+
+    private sealed record UserIdResponse(string UserId);
+    private sealed record ProblemBody([property: JsonPropertyName("code")] string? Code, [property: JsonPropertyName("detail")] string? Detail);
+}

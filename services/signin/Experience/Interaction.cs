@@ -1,0 +1,92 @@
+using System.Text.Json;
+using Auth.Platform.Signin.Sessions;
+using StackExchange.Redis;
+
+namespace Auth.Platform.Signin.Experience;
+
+/// <summary>
+/// An in-flight sign-in/registration started by <c>/oidc/auth</c>; lives in Redis for one hour, bound to an HttpOnly cookie.
+/// <code>
+/// stateDiagram-v2
+///   [*] --> Started: /oidc/auth without session
+///   Started --> Started: PUT event / POST verification/*
+///   Started --> Identified: POST identification
+///   Identified --> Submitted: POST submit (session created)
+///   Submitted --> [*]: /oidc/auth resumes and consumes it
+/// </code>
+/// </summary>
+public sealed class Interaction
+{
+    public required string Id { get; init; }
+    /// <summary>The original authorization request's parameters, replayed by the resume URL.</summary>
+    public required List<KeyValuePair<string, string>> Parameters { get; init; }
+    public string ClientId { get; init; } = "";
+    public string Event { get; set; } = InteractionEvents.SignIn;
+    public List<VerificationRecord> VerificationRecords { get; set; } = [];
+    public string? UserId { get; set; }
+    /// <summary>Set by submit: the session it created; the resumed <c>/oidc/auth</c> treats that as a fresh login.</summary>
+    public string? SubmittedSessionId { get; set; }
+}
+
+public static class InteractionEvents
+{
+    public const string SignIn = "SignIn";
+    public const string Register = "Register";
+    public const string ForgotPassword = "ForgotPassword";
+    public static readonly string[] All = [SignIn, Register, ForgotPassword];
+}
+
+public static class VerificationTypes
+{
+    public const string Password = "Password";
+    public const string NewPasswordIdentity = "NewPasswordIdentity";
+}
+
+/// <summary>A verification that happened in the interaction; identification consumes it by id.</summary>
+public sealed class VerificationRecord
+{
+    public required string Id { get; init; }
+    public required string Type { get; init; }
+    public required string IdentifierType { get; init; }
+    public required string IdentifierValue { get; init; }
+    /// <summary>For <see cref="VerificationTypes.Password"/>: the user the password belongs to.</summary>
+    public string? UserId { get; init; }
+    /// <summary>For <see cref="VerificationTypes.NewPasswordIdentity"/>: the chosen password, Data Protection ciphertext (never plaintext in Redis).</summary>
+    public string? ProtectedPassword { get; init; }
+}
+
+/// <summary>Interactions in Redis, keyed by an opaque id that only the browser's cookie carries.</summary>
+public sealed class InteractionStore(IConnectionMultiplexer redis)
+{
+    public const string CookieName = "_interaction";
+    public static readonly TimeSpan Lifetime = TimeSpan.FromHours(1);
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public async Task<Interaction> CreateAsync(HttpContext context, string clientId, IEnumerable<KeyValuePair<string, string>> parameters, string @event)
+    {
+        var interaction = new Interaction { Id = SessionService.NewOpaqueId(), ClientId = clientId, Parameters = parameters.ToList(), Event = @event };
+        await redis.GetDatabase().StringSetAsync(Key(interaction.Id), JsonSerializer.Serialize(interaction, Json), Lifetime);
+        context.Response.Cookies.Append(CookieName, interaction.Id, SessionService.CookieOptions(context, DateTimeOffset.UtcNow + Lifetime));
+        return interaction;
+    }
+
+    public async Task<Interaction?> FindAsync(HttpContext context)
+    {
+        if (!context.Request.Cookies.TryGetValue(CookieName, out var id) || string.IsNullOrEmpty(id) || id.Length > 100) return null;
+        var value = await redis.GetDatabase().StringGetAsync(Key(id));
+        return value.IsNullOrEmpty ? null : JsonSerializer.Deserialize<Interaction>(value.ToString(), Json);
+    }
+
+    /// <summary>Saves changes; the TTL stays the one set at creation (KEEPTTL), so activity does not extend the hour.</summary>
+    /// <returns>False when the interaction expired meanwhile (it is not resurrected).</returns>
+    public Task<bool> SaveAsync(Interaction interaction) =>
+        redis.GetDatabase().StringSetAsync(Key(interaction.Id), JsonSerializer.Serialize(interaction, Json), null, keepTtl: true, When.Exists);
+
+    public async Task DeleteAsync(HttpContext context, Interaction interaction)
+    {
+        await redis.GetDatabase().KeyDeleteAsync(Key(interaction.Id));
+        context.Response.Cookies.Delete(CookieName, SessionService.CookieOptions(context, null));
+    }
+
+    private static RedisKey Key(string id) => "signin:interaction:" + id;
+}

@@ -1,0 +1,38 @@
+using System.Security.Claims;
+using OpenIddict.Abstractions;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace Auth.Platform.Signin.Oidc;
+
+/// <summary>Which token each claim may reach, decided by the granted scopes. A claim not listed here reaches no token.</summary>
+public static class ClaimDestinations
+{
+    public static readonly IReadOnlyDictionary<string, string[]> ClaimsByScope = new Dictionary<string, string[]>
+    {
+        [Scopes.Profile] = [Claims.Name, Claims.Username, Claims.Picture, Claims.UpdatedAt],
+        [Scopes.Email] = [Claims.Email, Claims.EmailVerified],
+        [Scopes.Phone] = [Claims.PhoneNumber, Claims.PhoneNumberVerified],
+    };
+
+    public static IEnumerable<string> For(Claim claim, ClaimsPrincipal principal)
+    {
+        switch (claim.Type)
+        {
+            case Claims.Subject:
+                yield return Destinations.AccessToken;
+                yield return Destinations.IdentityToken;
+                yield break;
+            case Claims.AuthenticationTime or "sid":
+                yield return Destinations.IdentityToken;
+                yield break;
+        }
+        foreach (var (scope, claims) in ClaimsByScope)
+        {
+            if (claims.Contains(claim.Type) && OpenIddict.Abstractions.OpenIddictExtensions.HasScope(principal, scope))
+            {
+                yield return Destinations.IdentityToken;
+                yield break;
+            }
+        }
+    }
+}

@@ -1,0 +1,41 @@
+using Auth.Platform.BuildingBlocks.Messaging;
+using Auth.Platform.BuildingBlocks.Persistence;
+using Auth.Platform.Signin.Accounts;
+using Auth.Platform.Signin.Applications;
+using Auth.Platform.Signin.Data;
+using Auth.Platform.Signin.Experience;
+using Auth.Platform.Signin.Keys;
+using Auth.Platform.Signin.Oidc;
+using Auth.Platform.Signin.Sessions;
+using StackExchange.Redis;
+
+namespace Auth.Platform.Signin;
+
+public static class SigninServiceExtensions
+{
+    public static IHostApplicationBuilder AddSigninServices(this IHostApplicationBuilder builder)
+    {
+        builder.AddPlatformDbContext<SigninDbContext>("signindb");
+        builder.AddPlatformMessaging<SigninDbContext>("signin");
+        var redis = builder.Configuration.GetConnectionString("redis") ?? throw new InvalidOperationException("ConnectionStrings:redis is not configured.");
+        // abortConnect=false: start even if Redis is briefly away; commands fail (and are retried by callers) until it is back.
+        builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(redis + ",abortConnect=false"));
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.AddServerKeys();
+        builder.AddOidcServer();
+        builder.AddAccountClient();
+        builder.AddApplicationsApi();
+        builder.Services.AddScoped<SessionService>();
+        builder.Services.AddSingleton<InteractionStore>();
+        builder.Services.AddOpenApi();
+        return builder;
+    }
+
+    /// <summary>Schema, then keys: OpenIddict's options read the key ring, so it must be loaded before the first request.</summary>
+    public static async Task<bool> InitializeSigninAsync(this WebApplication app, string[] args)
+    {
+        if (await app.MigrateDatabaseAsync<SigninDbContext>(args)) return true;
+        await app.InitializeServerKeysAsync();
+        return false;
+    }
+}
