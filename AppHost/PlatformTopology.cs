@@ -29,42 +29,46 @@ public static class PlatformTopology
             "management-client-secret", secret: true, configurationKey: "Bootstrap:ManagementClientSecret");
 
         var account = builder.AddProject("account", "services/account/Auth.Platform.Account.csproj")
-            .WithReference(accountDb)
-            .WithReference(eventbus);
+            .WithReference(accountDb).WaitFor(accountDb)
+            .WithReference(eventbus).WaitFor(eventbus);
 
         var signin = builder.AddProject("signin", "services/signin/Auth.Platform.Signin.csproj")
-            .WithReference(signinDb)
-            .WithReference(redis)
-            .WithReference(eventbus)
-            .WithReference(account)
+            .WithReference(signinDb).WaitFor(signinDb)
+            .WithReference(redis).WaitFor(redis)
+            .WithReference(eventbus).WaitFor(eventbus)
+            .WithReference(account).WaitFor(account)
             .WithEnvironment("Bootstrap__ManagementClientId",
                 builder.Configuration["Bootstrap:ManagementClientId"] ?? DefaultManagementClientId)
             .WithEnvironment("Bootstrap__ManagementClientSecret", managementClientSecret)
             .WithDevelopmentEnvironment("Bootstrap__DemoClient__Enabled", "true");
 
         var mfa = builder.AddProject("mfa", "services/mfa/Auth.Platform.Mfa.csproj")
-            .WithReference(mfaDb)
-            .WithReference(eventbus);
+            .WithReference(mfaDb).WaitFor(mfaDb)
+            .WithReference(eventbus).WaitFor(eventbus);
 
         var organization = builder.AddProject("organization", "services/organization/Auth.Platform.Organization.csproj")
-            .WithReference(organizationDb)
-            .WithReference(eventbus);
+            .WithReference(organizationDb).WaitFor(organizationDb)
+            .WithReference(eventbus).WaitFor(eventbus);
 
         var ssoConnector = builder.AddProject("sso-connector", "services/sso-connector/Auth.Platform.SsoConnector.csproj")
-            .WithReference(ssoConnectorDb)
-            .WithReference(eventbus);
+            .WithReference(ssoConnectorDb).WaitFor(ssoConnectorDb)
+            .WithReference(eventbus).WaitFor(eventbus);
 
         var notification = builder.AddProject("notification", "services/notification/Auth.Platform.Notification.csproj")
-            .WithReference(notificationDb)
-            .WithReference(eventbus);
+            .WithReference(notificationDb).WaitFor(notificationDb)
+            .WithReference(eventbus).WaitFor(eventbus);
 
         var ui = builder.AddProject("ui", "ui/Auth.Platform.Ui.csproj");
+
+        // Services with /internal endpoints validate service tokens with signin's JWKS, fetched when the first call
+        // arrives: they reference signin without waiting for it (signin itself waits for account).
+        foreach (var validatesTokens in new[] { account, organization, notification }) validatesTokens.WithReference(signin);
 
         IResourceBuilder<ProjectResource>[] projects = [account, signin, mfa, organization, ssoConnector, notification, ui];
 
         var gateway = builder.AddProject("gateway", "gateway/Auth.Platform.Gateway.csproj")
             .WithExternalHttpEndpoint(builder.Configuration.GetValue("Gateway:Port", DefaultGatewayPort));
-        foreach (var project in projects) gateway.WithReference(project);
+        foreach (var project in projects) gateway.WithReference(project).WaitFor(project);
 
         // Every project builds absolute URLs (issuer, redirects) from the one public origin: the gateway.
         foreach (var project in projects.Append(gateway)) project.WithEnvironment("Platform__PublicUrl", gateway.GetEndpoint());

@@ -72,11 +72,20 @@ public static class ResourceBuilderExtensions
     public static IResourceBuilder<PostgresDatabaseResource> AddDatabase(this IResourceBuilder<PostgresServerResource> server, string name) =>
         ((PlatformBuilder)server.ApplicationBuilder).AddDatabase(server.Resource, name);
 
+    /// <summary>Injects the dependency's address (connection string or service-discovery URL) without waiting for it.</summary>
     public static IResourceBuilder<ProjectResource> WithReference<T>(this IResourceBuilder<ProjectResource> project, IResourceBuilder<T> dependency)
         where T : Resource
     {
         if (dependency.Resource is not (IResourceWithConnectionString or ProjectResource))
             throw new InvalidOperationException($"'{dependency.Resource.Name}' cannot be referenced.");
+        project.Resource.References.Add(dependency.Resource);
+        return project;
+    }
+
+    /// <summary>Starts the project only once the dependency is healthy.</summary>
+    public static IResourceBuilder<ProjectResource> WaitFor<T>(this IResourceBuilder<ProjectResource> project, IResourceBuilder<T> dependency)
+        where T : Resource
+    {
         project.Resource.Dependencies.Add(dependency.Resource);
         return project;
     }

@@ -71,7 +71,7 @@ public static class KubernetesPublisher
         };
         var secretEnv = new List<object>();
         var parametersNeeded = new List<ParameterResource>();
-        foreach (var dependency in project.Dependencies)
+        foreach (var dependency in project.References)
         {
             switch (dependency)
             {

@@ -139,7 +139,7 @@ public static class ManifestPublisher
         yield return ("OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY", "in_memory");
         yield return ("ASPNETCORE_FORWARDEDHEADERS_ENABLED", "true");
         yield return ("HTTP_PORTS", $"{{{project.Name}.bindings.http.targetPort}}");
-        foreach (var dependency in project.Dependencies)
+        foreach (var dependency in project.References)
         {
             if (dependency is IResourceWithConnectionString) yield return ($"ConnectionStrings__{dependency.Name}", $"{{{dependency.Name}.connectionString}}");
             if (dependency is ProjectResource) yield return ($"services__{dependency.Name}__http__0", $"{{{dependency.Name}.bindings.http.url}}");

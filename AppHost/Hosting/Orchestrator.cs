@@ -160,24 +160,23 @@ public sealed partial class Orchestrator : IAsyncDisposable
     private async Task StartProjectAsync(ResourceRuntime runtime, ProjectResource project, CancellationToken ct)
     {
         // Kept across StopResourceAsync/StartResourceAsync: whoever references it was given this URL.
-        runtime.Ports = runtime.Ports.Length > 0 ? runtime.Ports : [project.ExternalHttpPort ?? AllocatePort()];
-        var port = runtime.Ports[0];
-        runtime.Url = project.ExternalHttpPort is null ? $"http://127.0.0.1:{port}" : $"http://localhost:{port}";
+        var url = EnsureProjectUrl(runtime, project);
 
         var environment = new Dictionary<string, string?>
         {
-            ["ASPNETCORE_URLS"] = runtime.Url,
+            ["ASPNETCORE_URLS"] = url,
             ["ASPNETCORE_ENVIRONMENT"] = _options.Environment,
             ["DOTNET_ENVIRONMENT"] = null,
             ["OTEL_SERVICE_NAME"] = project.Name,
             // Passed only when the user set it: the services export nothing otherwise.
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = _options.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"] is { Length: > 0 } otlp ? otlp : null,
         };
-        foreach (var dependency in project.Dependencies)
+        foreach (var dependency in project.References)
         {
             var target = _runtimes[dependency.Name];
             if (dependency is IResourceWithConnectionString) environment[$"ConnectionStrings__{dependency.Name}"] = target.ConnectionString;
-            if (dependency is ProjectResource) environment[$"services__{dependency.Name}__http__0"] = target.Url;
+            // A referenced project may start after this one (references can be mutual): its URL is fixed up front.
+            if (dependency is ProjectResource referenced) environment[$"services__{dependency.Name}__http__0"] = EnsureProjectUrl(target, referenced);
         }
         foreach (var (key, value) in project.Environment) environment[key] = Evaluate(value);
         if (_options.IsDevelopment)
@@ -192,7 +191,18 @@ public sealed partial class Orchestrator : IAsyncDisposable
             dotnet, [assembly], environment, Path.Combine(_options.Repository.Root, project.ProjectDirectory),
             runtime.Log, PidFile(project));
         WatchForExit(runtime);
-        await WaitHealthyAsync(runtime, c => Probes.HttpHealthAsync(runtime.Url, c), ct);
+        await WaitHealthyAsync(runtime, c => Probes.HttpHealthAsync(url, c), ct);
+    }
+
+    /// <summary>Allocates a project's port once; kept across stop/start because whoever references it was given this URL.</summary>
+    private string EnsureProjectUrl(ResourceRuntime runtime, ProjectResource project)
+    {
+        lock (runtime)
+        {
+            runtime.Ports = runtime.Ports.Length > 0 ? runtime.Ports : [project.ExternalHttpPort ?? AllocatePort()];
+            var port = runtime.Ports[0];
+            return runtime.Url ??= project.ExternalHttpPort is null ? $"http://127.0.0.1:{port}" : $"http://localhost:{port}";
+        }
     }
 
     private string Evaluate(EnvironmentValue value) => value switch

@@ -5,8 +5,11 @@ public abstract class Resource(string name)
 {
     public string Name { get; } = name;
 
-    /// <summary>Resources this one needs healthy before it starts.</summary>
+    /// <summary>Resources this one needs healthy before it starts (Aspire's <c>WaitFor</c>).</summary>
     public List<Resource> Dependencies { get; } = [];
+
+    /// <summary>Resources whose address is injected (Aspire's <c>WithReference</c>): connection strings, service discovery.</summary>
+    public List<Resource> References { get; } = [];
 
     public abstract string TypeName { get; }
 }
@@ -81,7 +84,7 @@ public sealed class ProjectResource(string name, string projectPath) : Resource(
     public List<KeyValuePair<string, string>> DevelopmentEnvironment { get; } = [];
 
     /// <summary>Projects with a database run <c>dotnet app.dll --migrate</c> as a Kubernetes Job before rollout.</summary>
-    public bool HasDatabase => Dependencies.OfType<PostgresDatabaseResource>().Any();
+    public bool HasDatabase => References.OfType<PostgresDatabaseResource>().Any();
 
     public override string TypeName => "Project";
 }
