@@ -70,7 +70,9 @@ public static class OidcEndpointsApi
             var firstScreen = request.GetParameter("first_screen")?.ToString() == "register" ? "register" : "sign-in";
             await interactions.CreateAsync(context, clientId, OriginalParameters(context.Request),
                 firstScreen == "register" ? InteractionEvents.Register : InteractionEvents.SignIn);
-            return Results.Redirect($"{configuration.GetPublicUrl()}/{firstScreen}");
+            // The hosted UI picks its language from ui_locales before the browser's, as OIDC Core §3.1.2.1 asks.
+            var uiLocales = request.UiLocales is { Length: > 0 } locales ? "?ui_locales=" + Uri.EscapeDataString(locales) : "";
+            return Results.Redirect($"{configuration.GetPublicUrl()}/{firstScreen}{uiLocales}");
         }
 
         var principal = BuildPrincipal(user!, session!, request.GetScopes(), request.GetResources());

@@ -71,7 +71,9 @@ public sealed class ExperienceApiTests(PlatformStackFixture fixture) : IDisposab
     {
         var app = await _client.CreateApplicationAsync("SPA", "http://localhost:3000/callback");
         var username = SigninClient.NewUsername();
-        await _client.RegisterAndGetCodeAsync(app.GetProperty("id").GetString()!, "http://localhost:3000/callback", SigninClient.NewPkce().Challenge, username);
+        // The first person registers (their browser keeps the session); a second browser tries the same username.
+        using (var first = new SigninClient(fixture.Stack.GatewayUrl, fixture.Stack.ManagementClient))
+            await first.RegisterAndGetCodeAsync(app.GetProperty("id").GetString()!, "http://localhost:3000/callback", SigninClient.NewPkce().Challenge, username);
         await StartInteractionAsync("Register");
         await AssertProblemAsync(await _client.ExperienceAsync(HttpMethod.Post, "/verification/new-password-identity",
             new { identifier = new { type = "username", value = username }, password = "another long password" }), 422, "user.username_already_in_use");

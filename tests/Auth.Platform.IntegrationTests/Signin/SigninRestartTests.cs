@@ -3,7 +3,12 @@ using Auth.Platform.Testing;
 
 namespace Auth.Platform.IntegrationTests.Signin;
 
+// Restarts signin, which every other test needs: runs alone, after the parallel collections.
+[CollectionDefinition(nameof(SigninRestartTests), DisableParallelization = true)]
+public sealed class SigninRestartCollection;
+
 /// <summary>Keys, sessions and refresh tokens live in signindb, so a restart of signin changes nothing for clients.</summary>
+[Collection(nameof(SigninRestartTests))]
 public sealed class SigninRestartTests(PlatformStackFixture fixture) : IDisposable
 {
     private readonly SigninClient _client = new(fixture.Stack.GatewayUrl, fixture.Stack.ManagementClient);
