@@ -26,9 +26,10 @@ read -r signin_url client_id client_secret < <(node -e '
   const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
   console.log(r.resources.signin.url, r.managementClient.clientId, r.managementClient.clientSecret);' "$data/stack/resources.json")
 
-(cd "$root/tests/node" && node "$here/oidc-provider-peer.mjs" "$peer_port" > "$data/peer.log" 2>&1) &
+(cd "$root/tests/node" && node oidc-provider-peer.mjs "$peer_port" > "$data/peer.log" 2>&1) &
 peer_pid=$!
 for i in $(seq 1 30); do grep -q ready "$data/peer.log" 2>/dev/null && break; sleep 0.5; done
+grep -q ready "$data/peer.log" || { echo "oidc-provider peer did not start:"; cat "$data/peer.log"; exit 1; }
 
 ours_body="grant_type=client_credentials&client_id=$client_id&client_secret=$client_secret&resource=https%3A%2F%2Fdefault.logto.app%2Fapi&scope=all"
 peer_body="grant_type=client_credentials&client_id=bench&client_secret=bench-secret-0123456789abcdef0123456789&resource=urn%3Abench%3Aapi&scope=all"

@@ -1,5 +1,5 @@
 // The reference peer: panva's oidc-provider (OpenID Certified) issuing RS256 JWT access tokens by client credentials.
-//   node oidc-provider-peer.mjs PORT   -> prints "ready" once listening
+//   node tests/node/oidc-provider-peer.mjs PORT (run from tests/node, where its packages are)   -> prints "ready" once listening
 import Provider from 'oidc-provider';
 import * as jose from 'jose';
 
