@@ -27,6 +27,8 @@ public static class PlatformExtensions
 
     public static TBuilder AddPlatformDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
+        // The outbox dispatcher polls once a second: SQL text at Information would drown every other log line.
+        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.Warning);
         builder.Services.Configure<KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
         builder.Services.AddProblemDetails();
         // Minimal APIs answer malformed JSON with a bare 400 unless told to throw; the exception handler below turns
