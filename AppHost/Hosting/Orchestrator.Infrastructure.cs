@@ -12,6 +12,16 @@ public sealed partial class Orchestrator
 
     private static bool IsRoot => Environment.UserName == "root";
 
+    /// <summary>Uses the server named by <c>ConnectionStrings:{name}</c> when the user supplied one; false means start our own.</summary>
+    private async Task<bool> UseExternalAsync(ResourceRuntime runtime, Func<string, CancellationToken, Task<bool>> probe, CancellationToken ct)
+    {
+        if (External(runtime.Resource.Name) is not { } external) return false;
+        runtime.IsExternal = true;
+        runtime.ConnectionString = external;
+        await WaitHealthyAsync(runtime, c => probe(external, c), ct);
+        return true;
+    }
+
     private string? External(string name) => _options.Configuration[$"ConnectionStrings:{name}"] is { Length: > 0 } value ? value : null;
 
     /// <summary>One clear line per missing piece, before anything starts.</summary>
@@ -96,13 +106,7 @@ public sealed partial class Orchestrator
 
     private async Task StartPostgresAsync(ResourceRuntime runtime, PostgresServerResource postgres, CancellationToken ct)
     {
-        if (External(postgres.Name) is { } external)
-        {
-            runtime.IsExternal = true;
-            runtime.ConnectionString = external;
-            await WaitHealthyAsync(runtime, c => Probes.PostgresAsync(external, c), ct);
-            return;
-        }
+        if (await UseExternalAsync(runtime, Probes.PostgresAsync, ct)) return;
 
         var bin = PostgresBin()!;
         var password = _parameters[postgres.Password].Value;
@@ -150,14 +154,7 @@ public sealed partial class Orchestrator
 
     private async Task StartRedisAsync(ResourceRuntime runtime, CancellationToken ct)
     {
-        var name = runtime.Resource.Name;
-        if (External(name) is { } external)
-        {
-            runtime.IsExternal = true;
-            runtime.ConnectionString = external;
-            await WaitHealthyAsync(runtime, c => Probes.RedisAsync(external, c), ct);
-            return;
-        }
+        if (await UseExternalAsync(runtime, Probes.RedisAsync, ct)) return;
         runtime.Ports = runtime.Ports.Length > 0 ? runtime.Ports : [AllocatePort()];
         var port = Invariant(runtime.Ports[0]);
         runtime.ConnectionString = $"127.0.0.1:{port}";
@@ -175,14 +172,7 @@ public sealed partial class Orchestrator
 
     private async Task StartRabbitMQAsync(ResourceRuntime runtime, CancellationToken ct)
     {
-        var name = runtime.Resource.Name;
-        if (External(name) is { } external)
-        {
-            runtime.IsExternal = true;
-            runtime.ConnectionString = external;
-            await WaitHealthyAsync(runtime, c => Probes.RabbitMQAsync(external, c), ct);
-            return;
-        }
+        if (await UseExternalAsync(runtime, Probes.RabbitMQAsync, ct)) return;
 
         // The same ports on a restart (StopResourceAsync/StartResourceAsync): clients reconnect to where it was.
         runtime.Ports = runtime.Ports.Length > 0 ? runtime.Ports : [AllocatePort(), AllocatePort()];
