@@ -1,7 +1,7 @@
 using Auth.Platform.BuildingBlocks.Messaging;
 using Microsoft.EntityFrameworkCore;
 
-using Auth.Platform.Account.Users;
+using Auth.Platform.Account.Identifiers;
 
 namespace Auth.Platform.Account.Data;
 
@@ -22,9 +22,9 @@ public sealed class AccountDbContext(DbContextOptions<AccountDbContext> options)
             e.ToTable("users");
             e.HasKey(x => x.Id);
             e.Property(x => x.Id).HasColumnName("id").HasMaxLength(12);
-            e.Property(x => x.Username).HasColumnName("username").HasMaxLength(Identifiers.MaxUsernameLength);
-            e.Property(x => x.PrimaryEmail).HasColumnName("primary_email").HasMaxLength(Identifiers.MaxEmailLength);
-            e.Property(x => x.PrimaryEmailNormalized).HasColumnName("primary_email_normalized").HasMaxLength(Identifiers.MaxEmailLength);
+            e.Property(x => x.Username).HasColumnName("username").HasMaxLength(UsernameRules.MaxLength);
+            e.Property(x => x.PrimaryEmail).HasColumnName("primary_email").HasMaxLength(EmailAddressRules.MaxLength);
+            e.Property(x => x.PrimaryEmailNormalized).HasColumnName("primary_email_normalized").HasMaxLength(EmailAddressRules.MaxLength);
             e.Property(x => x.PrimaryPhone).HasColumnName("primary_phone").HasMaxLength(16);
             e.Property(x => x.Name).HasColumnName("name").HasMaxLength(128);
             e.Property(x => x.Avatar).HasColumnName("avatar").HasMaxLength(2048);

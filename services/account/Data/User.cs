@@ -1,4 +1,4 @@
-using Auth.Platform.Account.Users;
+using Auth.Platform.Account.Identifiers;
 
 namespace Auth.Platform.Account.Data;
 
@@ -10,9 +10,9 @@ public sealed class User
     public string? Username { get; set; }
     /// <summary>As the user typed it (trimmed); uniqueness is on <see cref="PrimaryEmailNormalized"/>.</summary>
     public string? PrimaryEmail { get; set; }
-    /// <summary>Lower-cased <see cref="PrimaryEmail"/>: emails are unique case-insensitively.</summary>
+    /// <summary><see cref="EmailAddressRules.TryNormalize"/> of <see cref="PrimaryEmail"/>: unique case-insensitively, IDN domains as punycode.</summary>
     public string? PrimaryEmailNormalized { get; set; }
-    /// <summary>E.164 form, <c>+</c> and digits.</summary>
+    /// <summary>E.164 form (<c>+</c> and digits), from <see cref="PhoneNumberNormalizer"/>.</summary>
     public string? PrimaryPhone { get; set; }
     public string? Name { get; set; }
     public string? Avatar { get; set; }
@@ -28,6 +28,7 @@ public sealed class User
     public void SetPrimaryEmail(string? email)
     {
         PrimaryEmail = email;
-        PrimaryEmailNormalized = email is null ? null : Identifiers.NormalizeEmail(email);
+        PrimaryEmailNormalized = email is null ? null
+            : EmailAddressRules.TryNormalize(email) ?? throw new ArgumentException("Validate the email before storing it.", nameof(email));
     }
 }

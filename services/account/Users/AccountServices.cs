@@ -1,4 +1,5 @@
 using Auth.Platform.Account.Data;
+using Auth.Platform.Account.Identifiers;
 using Auth.Platform.Account.Passwords;
 using Auth.Platform.BuildingBlocks.Messaging;
 using Auth.Platform.BuildingBlocks.Persistence;
@@ -15,6 +16,7 @@ public static class AccountServices
         builder.Services.AddSingleton(TimeProvider.System);
         // One hasher per process: its semaphore is what bounds Argon2's memory across all requests.
         builder.Services.AddSingleton<PasswordHasher>(_ => new PasswordHasher());
+        builder.Services.AddSingleton(new PhoneNumberNormalizer(builder.Configuration[PhoneNumberNormalizer.DefaultRegionKey]));
         builder.Services.AddScoped<UserDirectory>();
         return builder;
     }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Auth.Platform.Account.Data;
+using Auth.Platform.Account.Identifiers;
 using Auth.Platform.BuildingBlocks.Contracts;
 using Auth.Platform.BuildingBlocks.Messaging;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -60,7 +61,7 @@ public static class ManagementUsersApi
     /// semantics), which is why the body is read as a JSON object rather than a record.
     /// </summary>
     private static async Task<Results<Ok<UserResponse>, ProblemHttpResult>> Update(
-        string id, JsonElement body, UserDirectory directory, TimeProvider clock, CancellationToken ct)
+        string id, JsonElement body, UserDirectory directory, PhoneNumberNormalizer phones, TimeProvider clock, CancellationToken ct)
     {
         if (body.ValueKind != JsonValueKind.Object) return UserErrors.InvalidInput("The body must be a JSON object.");
         if (await directory.FindAsync(id, ct) is not { } user) return UserErrors.NotFound();
@@ -77,16 +78,17 @@ public static class ManagementUsersApi
             switch (property.Name)
             {
                 case "username":
-                    if (!isNullOrString || text is not null && !Identifiers.IsValidUsername(text)) return UserErrors.InvalidInput("username is invalid.");
+                    if (!isNullOrString || text is not null && !UsernameRules.IsValid(text)) return UserErrors.InvalidInput("username is invalid.");
                     user.Username = text;
                     break;
                 case "primaryEmail":
-                    if (!isNullOrString || text is not null && !Identifiers.IsValidEmail(text.Trim())) return UserErrors.InvalidInput("primaryEmail is invalid.");
+                    if (!isNullOrString || text is not null && !EmailAddressRules.IsValid(text)) return UserErrors.InvalidInput("primaryEmail is invalid.");
                     user.SetPrimaryEmail(text?.Trim());
                     break;
                 case "primaryPhone":
                     string? phone = null;
-                    if (!isNullOrString || text is not null && (phone = Identifiers.NormalizePhone(text)) is null) return UserErrors.InvalidInput("primaryPhone is invalid.");
+                    if (!isNullOrString) return UserErrors.InvalidInput("primaryPhone must be a string or null.");
+                    if (text is not null && (phone = phones.TryNormalize(text)) is null) return UserErrors.InvalidPhone();
                     user.PrimaryPhone = phone;
                     break;
                 case "name":

@@ -1,4 +1,5 @@
 using Auth.Platform.Account.Data;
+using Auth.Platform.Account.Identifiers;
 using Auth.Platform.Account.Passwords;
 using Auth.Platform.BuildingBlocks.Contracts;
 using Auth.Platform.BuildingBlocks.Messaging;
@@ -11,7 +12,7 @@ namespace Auth.Platform.Account.Users;
 public sealed record CreateUserRequest(string? Username, string? PrimaryEmail, string? PrimaryPhone, string? Password, string? Name);
 
 /// <summary>The rules shared by the internal API (signin's registration) and the Management API.</summary>
-public sealed class UserDirectory(AccountDbContext db, PasswordHasher hasher, TimeProvider clock)
+public sealed class UserDirectory(AccountDbContext db, PasswordHasher hasher, PhoneNumberNormalizer phones, TimeProvider clock)
 {
     /// <summary>Bounds the Argon2 input: longer inputs only cost CPU and are not stronger.</summary>
     public const int MaxPasswordLength = 256;
@@ -19,7 +20,8 @@ public sealed class UserDirectory(AccountDbContext db, PasswordHasher hasher, Ti
     public Task<User?> FindAsync(string id, CancellationToken ct) =>
         UserIds.IsWellFormed(id) ? db.Users.FirstOrDefaultAsync(u => u.Id == id, ct) : Task.FromResult<User?>(null);
 
-    /// <summary>Finds a user by a sign-in identifier, normalized as on write; null for an unknown type or malformed value.</summary>
+    /// <summary>Finds a user by a sign-in identifier in any human-typed form, normalized as on write; null for an unknown
+    /// type or malformed value.</summary>
     public Task<User?> FindByIdentifierAsync(string type, string value, CancellationToken ct)
     {
         switch (type)
@@ -27,10 +29,10 @@ public sealed class UserDirectory(AccountDbContext db, PasswordHasher hasher, Ti
             case "username":
                 return db.Users.FirstOrDefaultAsync(u => u.Username == value, ct);
             case "email":
-                var email = Identifiers.NormalizeEmail(value);
-                return db.Users.FirstOrDefaultAsync(u => u.PrimaryEmailNormalized == email, ct);
+                var email = EmailAddressRules.TryNormalize(value);
+                return email is null ? Task.FromResult<User?>(null) : db.Users.FirstOrDefaultAsync(u => u.PrimaryEmailNormalized == email, ct);
             case "phone":
-                var phone = Identifiers.NormalizePhone(value);
+                var phone = phones.TryNormalize(value);
                 return phone is null ? Task.FromResult<User?>(null) : db.Users.FirstOrDefaultAsync(u => u.PrimaryPhone == phone, ct);
             default:
                 return Task.FromResult<User?>(null);
@@ -97,15 +99,15 @@ public sealed class UserDirectory(AccountDbContext db, PasswordHasher hasher, Ti
         return null;
     }
 
-    private static ProblemHttpResult? Validate(CreateUserRequest request, out string? phone)
+    private ProblemHttpResult? Validate(CreateUserRequest request, out string? phone)
     {
         phone = null;
-        if (request.Username is { } username && !Identifiers.IsValidUsername(username))
+        if (request.Username is { } username && !UsernameRules.IsValid(username))
             return UserErrors.InvalidInput("username must start with a letter or underscore and contain only letters, digits and underscores.");
-        if (request.PrimaryEmail is { } email && !Identifiers.IsValidEmail(email.Trim()))
+        if (request.PrimaryEmail is { } email && !EmailAddressRules.IsValid(email))
             return UserErrors.InvalidInput("primaryEmail is not a valid email address.");
-        if (request.PrimaryPhone is { } rawPhone && (phone = Identifiers.NormalizePhone(rawPhone)) is null)
-            return UserErrors.InvalidInput("primaryPhone must be 7 to 15 digits, optionally prefixed by +.");
+        if (request.PrimaryPhone is { } rawPhone && (phone = phones.TryNormalize(rawPhone)) is null)
+            return UserErrors.InvalidPhone();
         if (request.Password is { } password && (password.Length == 0 || password.Length > MaxPasswordLength))
             return UserErrors.InvalidInput($"password must be 1 to {MaxPasswordLength} characters.");
         if (request.Name is { Length: > 128 })

@@ -67,13 +67,13 @@ public sealed class ManagementUsersApiTests(PlatformStackFixture fixture)
     }
 
     [Fact]
-    public async Task CreateUser_WithPhoneAlreadyInUseWrittenWithoutPlus_Returns422PhoneAlreadyInUse()
+    public async Task CreateUser_WithPhoneAlreadyInUseWrittenWith00Prefix_Returns422PhoneAlreadyInUse()
     {
         using var management = await ManagementClientAsync(Stack);
         var phone = UniquePhone();
         await CreateUserAsync(management, new { primaryPhone = phone });
 
-        using var response = await management.PostAsJsonAsync("/api/users", new { primaryPhone = phone.TrimStart('+') }, Ct);
+        using var response = await management.PostAsJsonAsync("/api/users", new { primaryPhone = "00" + phone.TrimStart('+') }, Ct);
 
         await AssertProblemAsync(response, 422, "user.phone_already_in_use");
     }
@@ -82,7 +82,7 @@ public sealed class ManagementUsersApiTests(PlatformStackFixture fixture)
     [InlineData("""{"username":"1starts_with_digit"}""")]
     [InlineData("""{"username":"has space"}""")]
     [InlineData("""{"primaryEmail":"not-an-email"}""")]
-    [InlineData("""{"primaryPhone":"12345"}""")]
+    [InlineData("""{"primaryPhone":42}""")]
     [InlineData("""{"password":""}""")]
     [InlineData("""{"username":42}""")]
     [InlineData("""{"username":""")]

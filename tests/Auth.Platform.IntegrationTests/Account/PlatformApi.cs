@@ -42,7 +42,9 @@ internal static class PlatformApi
     /// <summary>Unique per call, so tests never share data (usernames must start with a letter).</summary>
     public static string UniqueName(string prefix) => prefix + "_" + Guid.NewGuid().ToString("N")[..10];
 
-    public static string UniquePhone() => "+1555" + Random.Shared.NextInt64(1_000_000, 9_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>A random French mobile number in E.164 (+33 61 and 7 digits): libphonenumber knows all of +33 61 as
+    /// mobile, not every +33 6 block (e.g. +33 639 is not allocated).</summary>
+    public static string UniquePhone() => "+3361" + Random.Shared.NextInt64(0, 10_000_000).ToString("D7", System.Globalization.CultureInfo.InvariantCulture);
 
     public static async Task<JsonElement> CreateUserAsync(HttpClient management, object body)
     {
