@@ -90,6 +90,54 @@ public sealed partial class VerificationCodesApiTests(PlatformStackFixture fixtu
     }
 
     [Fact]
+    public async Task ParallelWrongGuesses_CannotExceedTheAttemptCap()
+    {
+        var recipient = UniqueEmail();
+        var created = await CreateAsync(new { purpose = "SignIn", channel = "email", recipient, interactionId = "i-par", maxAttempts = 5, deliver = false });
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(async _ =>
+        {
+            using var response = await VerifyAsync(created.Id, recipient, "000000");
+            return JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("code").GetString();
+        }));
+
+        Assert.Equal(5, responses.Count(c => c == "verification_code.code_mismatch"));
+        Assert.Equal(15, responses.Count(c => c == "verification_code.exceed_max_try"));
+    }
+
+    [Fact]
+    public async Task ParallelVerifications_OfTheRightCode_SucceedOnce()
+    {
+        var recipient = UniqueEmail();
+        var created = await CreateAsync(new { purpose = "SignIn", channel = "email", recipient, interactionId = "i-once" });
+        var code = CodeIn((await InboxEmailAsync(recipient, 1))[0].Text);
+
+        var statuses = await Task.WhenAll(Enumerable.Range(0, 8).Select(async _ =>
+        {
+            using var response = await VerifyAsync(created.Id, recipient, code);
+            return response.StatusCode;
+        }));
+
+        Assert.Single(statuses, HttpStatusCode.OK);
+        Assert.All(statuses.Where(s => s != HttpStatusCode.OK), s => Assert.Equal(HttpStatusCode.BadRequest, s));
+    }
+
+    [Fact]
+    public async Task EleventhCodeWithinAnHour_IsRefusedEvenAfterTheCooldown()
+    {
+        var recipient = UniqueEmail();
+        for (var i = 0; i < 10; i++)
+        {
+            await CreateAsync(new { purpose = "Generic", channel = "email", recipient, interactionId = "i-cap", deliver = false });
+            await AgeCodesAsync(recipient, TimeSpan.FromSeconds(61)); // past the cooldown, still within the hour
+        }
+
+        using var response = await PostAsync("/internal/verification-codes", new { purpose = "Generic", channel = "email", recipient, interactionId = "i-cap", deliver = false });
+        await AssertProblemAsync(response, 429, "verification_code.too_many_requests");
+        Assert.InRange((await ReadJsonAsync(response)).GetProperty("data").GetProperty("retryAfter").GetInt32(), 2900, 3600);
+    }
+
+    [Fact]
     public async Task DeliverFalse_CreatesACodeButSendsNothing()
     {
         var recipient = UniqueEmail();

@@ -102,3 +102,17 @@ public sealed class MessageTemplatesTests
     public void Render_LifetimeUnderAMinute_SaysOneMinute() =>
         Assert.Contains("expires in 1 minute.", MessageTemplates.Render("Generic", "en", "000000", TimeSpan.FromSeconds(30)).Text);
 }
+
+public sealed class EmailSenderTests
+{
+    [Fact]
+    public async Task Send_WithoutSmtpHost_IsSkippedNotFailed()
+    {
+        var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build();
+        var sender = new EmailSender(configuration, Microsoft.Extensions.Logging.Abstractions.NullLogger<EmailSender>.Instance);
+
+        var outcome = await sender.SendAsync("alice@example.com", new RenderedMessage("s", "t"), TestContext.Current.CancellationToken);
+
+        Assert.Equal(SendOutcome.Skipped, outcome);
+    }
+}
