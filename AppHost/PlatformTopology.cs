@@ -41,6 +41,12 @@ public static class PlatformTopology
                 builder.Configuration["Bootstrap:ManagementClientId"] ?? DefaultManagementClientId)
             .WithEnvironment("Bootstrap__ManagementClientSecret", managementClientSecret)
             .WithDevelopmentEnvironment("Bootstrap__DemoClient__Enabled", "true");
+        // Extra M2M clients allowed to call /internal/* (the test host adds one); none unless configured.
+        foreach (var client in builder.Configuration.GetSection("Bootstrap:ServiceClients").GetChildren())
+        {
+            signin.WithDevelopmentEnvironment($"Bootstrap__ServiceClients__{client.Key}__ClientId", client["ClientId"] ?? "")
+                .WithDevelopmentEnvironment($"Bootstrap__ServiceClients__{client.Key}__ClientSecret", client["ClientSecret"] ?? "");
+        }
 
         var mfa = builder.AddProject("mfa", "services/mfa/Auth.Platform.Mfa.csproj")
             .WithReference(mfaDb).WaitFor(mfaDb)
@@ -54,9 +60,13 @@ public static class PlatformTopology
             .WithReference(ssoConnectorDb).WaitFor(ssoConnectorDb)
             .WithReference(eventbus).WaitFor(eventbus);
 
+        // Development email goes to an SMTP sink with a web inbox (its URL is in the resource table); not published.
+        var maildev = builder.AddMailDev("maildev");
+
         var notification = builder.AddProject("notification", "services/notification/Auth.Platform.Notification.csproj")
             .WithReference(notificationDb).WaitFor(notificationDb)
-            .WithReference(eventbus).WaitFor(eventbus);
+            .WithReference(eventbus).WaitFor(eventbus)
+            .WithMailDev(maildev);
 
         var ui = builder.AddProject("ui", "ui/Auth.Platform.Ui.csproj");
 

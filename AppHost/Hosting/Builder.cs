@@ -13,6 +13,7 @@ public interface IPlatformBuilder
     IResourceBuilder<RedisResource> AddRedis(string name);
     IResourceBuilder<RabbitMQServerResource> AddRabbitMQ(string name);
     IResourceBuilder<ProjectResource> AddProject(string name, string projectPath);
+    IResourceBuilder<MailDevResource> AddMailDev(string name);
 }
 
 public interface IResourceBuilder<out T> where T : Resource
@@ -56,6 +57,8 @@ public class PlatformBuilder(IConfiguration configuration) : IPlatformBuilder
     }
 
     public IResourceBuilder<ProjectResource> AddProject(string name, string projectPath) => Add(new ProjectResource(name, projectPath));
+
+    public IResourceBuilder<MailDevResource> AddMailDev(string name) => Add(new MailDevResource(name));
 
     internal IResourceBuilder<PostgresDatabaseResource> AddDatabase(PostgresServerResource server, string name)
     {
@@ -115,6 +118,16 @@ public static class ResourceBuilderExtensions
     }
 
     public static EndpointReference GetEndpoint(this IResourceBuilder<ProjectResource> project) => new(project.Resource);
+
+    /// <summary>
+    /// Development run mode sends this project's email to the sink (<c>Smtp__Host/Port/From</c>) once it is up;
+    /// published deployments configure a real relay through <c>Smtp__*</c> instead.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithMailDev(this IResourceBuilder<ProjectResource> project, IResourceBuilder<MailDevResource> maildev)
+    {
+        project.Resource.DevelopmentReferences.Add(maildev.Resource);
+        return project;
+    }
 
     /// <summary>Only in the Development environment of run mode; never published.</summary>
     public static IResourceBuilder<ProjectResource> WithDevelopmentEnvironment(this IResourceBuilder<ProjectResource> project, string name, string value)

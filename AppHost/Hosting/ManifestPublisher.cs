@@ -46,7 +46,7 @@ public static class ManifestPublisher
             json.WriteStartObject();
             json.WriteString("$schema", Schema);
             json.WriteStartObject("resources");
-            foreach (var resource in resources)
+            foreach (var resource in resources.Where(r => r is not IDevelopmentOnlyResource))
             {
                 json.WriteStartObject(resource.Name);
                 WriteResource(json, resource);

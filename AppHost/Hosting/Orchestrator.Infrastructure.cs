@@ -37,6 +37,8 @@ public sealed partial class Orchestrator
                     $"redis-server not found: {InstallHint} redis-server",
                 RabbitMQServerResource when External(resource.Name) is null && RabbitMQServerScript() is null =>
                     $"rabbitmq-server not found: {InstallHint} rabbitmq-server",
+                MailDevResource when !File.Exists(MailDevScript) =>
+                    $"{MailDevScript} not found: run scripts/install-deps.sh (npm ci in tests/node)",
                 ProjectResource project when !File.Exists(_options.Repository.AssemblyPath(project)) =>
                     $"{_options.Repository.AssemblyPath(project)} not found: build first (dotnet build -c {_options.Repository.Configuration}, or dotnet run --project AppHost builds everything)",
                 _ => null,
@@ -229,5 +231,20 @@ public sealed partial class Orchestrator
             await runtime.Process!.StopAsync(ManagedProcess.SIGTERM, TimeSpan.FromSeconds(15));
         }
         File.Delete(pidFile);
+    }
+
+    // ---- MailDev (development SMTP sink) ----
+
+    private string MailDevScript => Path.Combine(_options.Repository.Root, "tests", "node", "node_modules", "maildev", "dist", "bin", "maildev.js");
+
+    private async Task StartMailDevAsync(ResourceRuntime runtime, CancellationToken ct)
+    {
+        runtime.Ports = runtime.Ports.Length > 0 ? runtime.Ports : [AllocatePort(), AllocatePort()];
+        var (smtp, web) = (Invariant(runtime.Ports[0]), Invariant(runtime.Ports[1]));
+        runtime.Url = $"http://127.0.0.1:{web}";
+        runtime.Process = ManagedProcess.Start(FindExecutable("node") ?? "node", [MailDevScript, "--smtp", smtp, "--web", web, "--ip", "127.0.0.1"],
+            new Dictionary<string, string?>(), _options.DataDirectory, runtime.Log, PidFile(runtime.Resource));
+        WatchForExit(runtime);
+        await WaitHealthyAsync(runtime, c => Probes.HttpOkAsync(runtime.Url + "/api/email", c), ct);
     }
 }

@@ -134,7 +134,8 @@ public sealed partial class Orchestrator : IAsyncDisposable
 
     private async Task StartWithDependenciesAsync(Resource resource, CancellationToken ct)
     {
-        await Task.WhenAll(resource.Dependencies.Where(d => d is not ParameterResource).Select(d => EnsureStartedAsync(d, ct)));
+        var development = resource is ProjectResource { } p && _options.IsDevelopment ? p.DevelopmentReferences : [];
+        await Task.WhenAll(resource.Dependencies.Concat(development).Where(d => d is not ParameterResource).Select(d => EnsureStartedAsync(d, ct)));
         var runtime = _runtimes[resource.Name];
         runtime.State = ResourceState.Starting;
         try
@@ -146,6 +147,7 @@ public sealed partial class Orchestrator : IAsyncDisposable
                 RedisResource => StartRedisAsync(runtime, ct),
                 RabbitMQServerResource => StartRabbitMQAsync(runtime, ct),
                 ProjectResource project => StartProjectAsync(runtime, project, ct),
+                MailDevResource => StartMailDevAsync(runtime, ct),
                 _ => throw new NotSupportedException(resource.GetType().Name),
             });
             runtime.State = ResourceState.Running;
@@ -182,6 +184,12 @@ public sealed partial class Orchestrator : IAsyncDisposable
         if (_options.IsDevelopment)
         {
             foreach (var (key, value) in project.DevelopmentEnvironment) environment[key] = value;
+            foreach (var sink in project.DevelopmentReferences.OfType<MailDevResource>())
+            {
+                environment["Smtp__Host"] = "127.0.0.1";
+                environment["Smtp__Port"] = Invariant(_runtimes[sink.Name].Ports[0]);
+                environment["Smtp__From"] = MailDevResource.Sender;
+            }
         }
 
         var assembly = _options.Repository.AssemblyPath(project);
@@ -367,6 +375,8 @@ public sealed partial class Orchestrator : IAsyncDisposable
         lines.Add("");
         lines.Add($"  Started in {StartupTime.TotalSeconds:0.0} s. Gateway (the public origin): {GatewayUrl}");
         lines.Add($"  Try a sign-in: open {GatewayUrl}/demo/ (demo SPA client 'demo-spa', redirect URI {GatewayUrl}/demo/callback)");
+        foreach (var sink in _runtimes.Values.Where(r => r.Resource is MailDevResource && r.Url is not null))
+            lines.Add($"  Email sent in development lands in the inbox at {sink.Url}");
         lines.Add($"  Management API client: {clientId} / {clientSecret}" +
             (generated ? "  (generated; set Bootstrap:ManagementClientSecret to choose one)" : ""));
         lines.Add($"  Resources, connection strings and logs: {ResourcesFile}, {LogDirectory}/");

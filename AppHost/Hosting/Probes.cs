@@ -40,11 +40,13 @@ internal static class Probes
         return reply is [1, 0, 0, ..];
     }
 
-    public static async Task<bool> HttpHealthAsync(string baseUrl, CancellationToken ct)
+    public static Task<bool> HttpHealthAsync(string baseUrl, CancellationToken ct) => HttpOkAsync(new Uri(new Uri(baseUrl), "/health").ToString(), ct);
+
+    public static async Task<bool> HttpOkAsync(string url, CancellationToken ct)
     {
         try
         {
-            using var response = await Http.GetAsync(new Uri(new Uri(baseUrl), "/health"), ct);
+            using var response = await Http.GetAsync(url, ct);
             return response.StatusCode == HttpStatusCode.OK;
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)

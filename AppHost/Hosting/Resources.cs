@@ -83,8 +83,24 @@ public sealed class ProjectResource(string name, string projectPath) : Resource(
     /// <summary>Set only in Development (run mode), e.g. the demo client.</summary>
     public List<KeyValuePair<string, string>> DevelopmentEnvironment { get; } = [];
 
+    /// <summary>Development-only services (the SMTP sink) injected and waited for in Development run mode; never published.</summary>
+    public List<Resource> DevelopmentReferences { get; } = [];
+
     /// <summary>Projects with a database run <c>dotnet app.dll --migrate</c> as a Kubernetes Job before rollout.</summary>
     public bool HasDatabase => References.OfType<PostgresDatabaseResource>().Any();
 
     public override string TypeName => "Project";
+}
+
+/// <summary>A resource that exists only for local development: run mode starts it, publishing leaves it out.</summary>
+public interface IDevelopmentOnlyResource;
+
+/// <summary>
+/// maildev (npm, from tests/node): an SMTP sink with a web inbox, so codes and links sent by email can be read at
+/// its URL (and by tests at <c>GET {url}/api/email</c>). Production sends through a real SMTP relay instead.
+/// </summary>
+public sealed class MailDevResource(string name) : Resource(name), IDevelopmentOnlyResource
+{
+    public const string Sender = "no-reply@auth-platform.localhost";
+    public override string TypeName => "MailDev";
 }

@@ -1,6 +1,7 @@
 using Auth.Platform.BuildingBlocks.Persistence;
 using Auth.Platform.Notification.Data;
 using Auth.Platform.Notification.Recipients;
+using Auth.Platform.Notification.VerificationCodes;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
@@ -14,4 +15,5 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.MapDefaultEndpoints();
 app.MapRecipientsApi();
+app.MapVerificationCodesApi();
 app.Run();

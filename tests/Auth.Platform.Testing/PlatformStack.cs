@@ -53,6 +53,10 @@ public sealed class PlatformStack : IAsyncDisposable
             ["AppHost:DataDir"] = dataDirectory,
             ["AppHost:Environment"] = options.Environment,
         };
+        // A service client so tests can call /internal/* with a real service token (Development only, see the topology).
+        var serviceClientSecret = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+        settings["Bootstrap:ServiceClients:0:ClientId"] = ServiceClientId;
+        settings["Bootstrap:ServiceClients:0:ClientSecret"] = serviceClientSecret;
         foreach (var (key, value) in options.Configuration) settings[key] = value;
         var configuration = new ConfigurationBuilder()
             .AddEnvironmentVariables()
@@ -76,7 +80,29 @@ public sealed class PlatformStack : IAsyncDisposable
             // Keep the logs of a failed start: the exception names the folder.
             throw;
         }
-        return new PlatformStack(orchestrator, ownsDataDirectory);
+        return new PlatformStack(orchestrator, ownsDataDirectory) { ServiceClient = (ServiceClientId, serviceClientSecret) };
+    }
+
+    public const string ServiceClientId = "test-service-client";
+
+    /// <summary>M2M client granted the <c>internal</c> scope on <c>urn:auth-platform:internal</c>: service tokens for <c>/internal/*</c>.</summary>
+    public (string ClientId, string ClientSecret) ServiceClient { get; private init; }
+
+    /// <summary>A client-credentials service token (audience <c>urn:auth-platform:internal</c>, scope <c>internal</c>).</summary>
+    public async Task<string> ServiceTokenAsync(CancellationToken ct = default)
+    {
+        using var http = new HttpClient { BaseAddress = GatewayUrl };
+        using var response = await http.PostAsync("/oidc/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials",
+            ["client_id"] = ServiceClient.ClientId,
+            ["client_secret"] = ServiceClient.ClientSecret,
+            ["resource"] = "urn:auth-platform:internal",
+            ["scope"] = "internal",
+        }), ct);
+        var body = await response.Content.ReadAsStringAsync(ct);
+        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"Service token request failed ({(int)response.StatusCode}): {body}");
+        return System.Text.Json.JsonDocument.Parse(body).RootElement.GetProperty("access_token").GetString()!;
     }
 
     public Uri GatewayUrl => new(_orchestrator.GatewayUrl);

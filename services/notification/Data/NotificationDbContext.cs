@@ -1,5 +1,7 @@
 using Auth.Platform.BuildingBlocks.Messaging;
+using Auth.Platform.Notification.Delivery;
 using Auth.Platform.Notification.Recipients;
+using Auth.Platform.Notification.VerificationCodes;
 using Microsoft.EntityFrameworkCore;
 
 namespace Auth.Platform.Notification.Data;
@@ -7,6 +9,9 @@ namespace Auth.Platform.Notification.Data;
 public sealed class NotificationDbContext(DbContextOptions<NotificationDbContext> options) : DbContext(options)
 {
     public DbSet<Recipient> Recipients => Set<Recipient>();
+    public DbSet<VerificationCode> VerificationCodes => Set<VerificationCode>();
+    public DbSet<DeliveryRecord> Deliveries => Set<DeliveryRecord>();
+    public DbSet<DevSmsMessage> DevSmsMessages => Set<DevSmsMessage>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -18,6 +23,48 @@ public sealed class NotificationDbContext(DbContextOptions<NotificationDbContext
             e.Property(x => x.UserId).HasColumnName("user_id").HasMaxLength(12);
             e.Property(x => x.Email).HasColumnName("email").HasMaxLength(254);
             e.Property(x => x.Phone).HasColumnName("phone").HasMaxLength(16);
+            e.Property(x => x.CreatedAt).HasColumnName("created_at");
+        });
+        modelBuilder.Entity<VerificationCode>(e =>
+        {
+            e.ToTable("verification_codes");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasColumnName("id").HasMaxLength(21);
+            e.Property(x => x.InteractionId).HasColumnName("interaction_id").HasMaxLength(128);
+            e.Property(x => x.Purpose).HasColumnName("purpose").HasMaxLength(32);
+            e.Property(x => x.Channel).HasColumnName("channel").HasMaxLength(8);
+            e.Property(x => x.Recipient).HasColumnName("recipient").HasMaxLength(254);
+            e.Property(x => x.Salt).HasColumnName("salt");
+            e.Property(x => x.CodeHash).HasColumnName("code_hash");
+            e.Property(x => x.Attempts).HasColumnName("attempts");
+            e.Property(x => x.MaxAttempts).HasColumnName("max_attempts");
+            e.Property(x => x.CreatedAt).HasColumnName("created_at");
+            e.Property(x => x.ExpiresAt).HasColumnName("expires_at");
+            e.Property(x => x.ConsumedAt).HasColumnName("consumed_at");
+            e.Property(x => x.VoidedAt).HasColumnName("voided_at");
+            // Cooldown and hourly cap look up a recipient's recent codes; voiding looks up the binding.
+            e.HasIndex(x => new { x.Channel, x.Recipient, x.CreatedAt }).HasDatabaseName("ix_verification_codes_recipient_created_at");
+            e.HasIndex(x => new { x.InteractionId, x.Purpose }).HasDatabaseName("ix_verification_codes_binding");
+        });
+        modelBuilder.Entity<DeliveryRecord>(e =>
+        {
+            e.ToTable("deliveries");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasColumnName("id").UseIdentityAlwaysColumn();
+            e.Property(x => x.Channel).HasColumnName("channel").HasMaxLength(8);
+            e.Property(x => x.Recipient).HasColumnName("recipient").HasMaxLength(254);
+            e.Property(x => x.Purpose).HasColumnName("purpose").HasMaxLength(32);
+            e.Property(x => x.Status).HasColumnName("status").HasMaxLength(16);
+            e.Property(x => x.Error).HasColumnName("error").HasMaxLength(500);
+            e.Property(x => x.CreatedAt).HasColumnName("created_at");
+        });
+        modelBuilder.Entity<DevSmsMessage>(e =>
+        {
+            e.ToTable("dev_sms_messages");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasColumnName("id").UseIdentityAlwaysColumn();
+            e.Property(x => x.To).HasColumnName("to").HasMaxLength(16);
+            e.Property(x => x.Text).HasColumnName("text").HasMaxLength(1000);
             e.Property(x => x.CreatedAt).HasColumnName("created_at");
         });
     }

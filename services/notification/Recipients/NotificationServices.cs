@@ -1,6 +1,8 @@
 using Auth.Platform.BuildingBlocks.Messaging;
 using Auth.Platform.BuildingBlocks.Persistence;
 using Auth.Platform.Notification.Data;
+using Auth.Platform.Notification.Delivery;
+using Auth.Platform.Notification.VerificationCodes;
 
 namespace Auth.Platform.Notification.Recipients;
 
@@ -15,6 +17,12 @@ public static class NotificationServices
             x.AddConsumer<UserRegisteredConsumer>();
             x.AddConsumer<UserDeletedConsumer>();
         });
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.Configure<VerificationCodeOptions>(builder.Configuration.GetSection("VerificationCodes"));
+        builder.Services.AddHttpClient(SmsSender.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
+        builder.Services.AddScoped<EmailSender>();
+        builder.Services.AddScoped<SmsSender>();
+        builder.Services.AddScoped<VerificationCodeService>();
         return builder;
     }
 }

@@ -5,8 +5,8 @@ using static OpenIddict.Abstractions.OpenIddictConstants;
 namespace Auth.Platform.Signin.Applications;
 
 /// <summary>
-/// Seeds the applications the platform itself needs from configuration: the Management API M2M client and, in
-/// development, the demo SPA. Idempotent: every start re-applies the configuration (a changed secret takes effect).
+/// Seeds the applications the platform itself needs from configuration: the Management API M2M client, optional
+/// service clients for <c>/internal/*</c> and, in development, the demo SPA. Idempotent: every start re-applies the configuration (a changed secret takes effect).
 /// </summary>
 public sealed class ApplicationSeeder(IServiceProvider services, IConfiguration configuration, ILogger<ApplicationSeeder> logger) : IHostedService
 {
@@ -22,6 +22,17 @@ public sealed class ApplicationSeeder(IServiceProvider services, IConfiguration 
             {
                 d.Permissions.Add(Permissions.Prefixes.Scope + PlatformScopes.ManagementAll);
                 d.Permissions.Add(Permissions.Prefixes.Resource + PlatformAudiences.Management);
+            }, ct);
+        }
+        // M2M clients for /internal/* (service tokens) other than signin itself, e.g. the test host's.
+        foreach (var client in configuration.GetSection("Bootstrap:ServiceClients").GetChildren())
+        {
+            if (client["ClientId"] is not { Length: > 0 } serviceClientId || client["ClientSecret"] is not { Length: > 0 } serviceSecret)
+                throw new InvalidOperationException($"Bootstrap:ServiceClients:{client.Key} needs ClientId and ClientSecret.");
+            await UpsertAsync(manager, serviceClientId, "Service client (bootstrap)", ApplicationTypes.MachineToMachine, serviceSecret, d =>
+            {
+                d.Permissions.Add(Permissions.Prefixes.Scope + PlatformScopes.Internal);
+                d.Permissions.Add(Permissions.Prefixes.Resource + PlatformAudiences.Internal);
             }, ct);
         }
         if (configuration.GetValue("Bootstrap:DemoClient:Enabled", false))

@@ -19,6 +19,9 @@ public sealed class InternalUsersApiAuthorizationTests(PlatformStackFixture fixt
         { "account", "GET /internal/users/lookup?type=username&value=x", null },
         { "account", "POST /internal/users/abcdefghijkl/sign-in", null },
         { "notification", "GET /internal/recipients/abcdefghijkl", null },
+        { "notification", "POST /internal/verification-codes", """{"purpose":"SignIn","channel":"email","recipient":"a@b.co","interactionId":"i"}""" },
+        { "notification", "POST /internal/verification-codes/verify", """{"verificationCodeId":"x","recipient":"a@b.co","code":"123456"}""" },
+        { "notification", "GET /internal/dev/sms", null },
         { "organization", "GET /internal/user-directory/abcdefghijkl", null },
     };
 
