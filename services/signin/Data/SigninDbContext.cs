@@ -13,6 +13,7 @@ public sealed class SigninDbContext(DbContextOptions<SigninDbContext> options) :
     public DbSet<StoredKey> StoredKeys => Set<StoredKey>();
     public DbSet<SigninSession> Sessions => Set<SigninSession>();
     public DbSet<SignInExperienceRow> SignInExperiences => Set<SignInExperienceRow>();
+    public DbSet<TermsAcceptance> TermsAcceptances => Set<TermsAcceptance>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -41,6 +42,19 @@ public sealed class SigninDbContext(DbContextOptions<SigninDbContext> options) :
             e.Property(x => x.Id).HasColumnName("id");
             e.Property(x => x.Data).HasColumnName("data").HasColumnType("jsonb");
             e.Property(x => x.UpdatedAt).HasColumnName("updated_at");
+        });
+        // Keep in step with Data/Migrations/0002_terms_acceptances.sql.
+        modelBuilder.Entity<TermsAcceptance>(e =>
+        {
+            e.ToTable("terms_acceptances");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasColumnName("id");
+            e.Property(x => x.UserId).HasColumnName("user_id");
+            e.Property(x => x.AcceptedAt).HasColumnName("accepted_at");
+            e.Property(x => x.InteractionEvent).HasColumnName("interaction_event");
+            e.Property(x => x.TermsOfUseUrl).HasColumnName("terms_of_use_url");
+            e.Property(x => x.PrivacyPolicyUrl).HasColumnName("privacy_policy_url");
+            e.HasIndex(x => x.UserId).HasDatabaseName("IX_terms_acceptances_user_id");
         });
     }
 }

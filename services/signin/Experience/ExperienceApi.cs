@@ -18,7 +18,7 @@ public sealed record InteractionResponse(string InteractionEvent, string? UserId
 
 /// <summary>Everything the Experience handlers need, bound in one go.</summary>
 public sealed record ExperienceContext(HttpContext Http, InteractionStore Interactions, AccountClient Account, SessionService Sessions,
-    IDataProtectionProvider DataProtection, IConfiguration Configuration, SignInExperienceStore Settings, CancellationToken Cancellation)
+    IDataProtectionProvider DataProtection, IConfiguration Configuration, SignInExperienceStore Settings, TermsAcceptanceStore Terms, CancellationToken Cancellation)
 {
     public IDataProtector PasswordProtector => DataProtection.CreateProtector("Auth.Platform.Signin.Experience.NewPassword.v1");
 }
@@ -37,6 +37,7 @@ public static partial class ExperienceApi
         group.MapPost("/verification/password", VerifyPassword);
         group.MapPost("/verification/new-password-identity", VerifyNewPasswordIdentity);
         group.MapPost("/identification", Identify);
+        group.MapPost("/terms/agree", AgreeToTerms);
         group.MapPost("/submit", Submit);
         return app;
     }
@@ -184,11 +185,39 @@ public static partial class ExperienceApi
         return TypedResults.Created();
     }
 
+    /// <summary>The user ticked the terms box: kept on the interaction, recorded against the user at submit.</summary>
+    public static async Task<Results<NoContent, ProblemHttpResult>> AgreeToTerms([AsParameters] ExperienceContext c)
+    {
+        var interaction = await c.Interactions.FindAsync(c.Http);
+        if (interaction is null) return NoInteraction();
+        interaction.TermsAgreedAt = DateTimeOffset.UtcNow;
+        return await c.Interactions.SaveAsync(interaction) ? TypedResults.NoContent() : NoInteraction();
+    }
+
+    /// <summary>Logto enforces the agreement only in its UI; here submit refuses without it (issue 3).</summary>
+    public static bool TermsRequired(string agreeToTermsPolicy, string interactionEvent) => agreeToTermsPolicy switch
+    {
+        AgreeToTermsPolicies.Manual => interactionEvent != InteractionEvents.ForgotPassword,
+        AgreeToTermsPolicies.ManualRegistrationOnly => interactionEvent == InteractionEvents.Register,
+        _ => false,
+    };
+
     public static async Task<Results<Ok<RedirectResponse>, ProblemHttpResult>> Submit([AsParameters] ExperienceContext c)
     {
         var interaction = await c.Interactions.FindAsync(c.Http);
         if (interaction is null) return NoInteraction();
         if (interaction.UserId is null) return PlatformProblems.Create(400, "session.not_identified", "Identify the user before submitting.");
+        var settings = await c.Settings.GetAsync(c.Cancellation);
+        if (TermsRequired(settings.AgreeToTermsPolicy, interaction.Event))
+        {
+            if (interaction.TermsAgreedAt is not { } agreedAt)
+                return PlatformProblems.Create(422, "terms.not_agreed", "Agree to the terms of use and privacy policy first (POST /api/experience/terms/agree).");
+            await c.Terms.RecordAsync(new TermsAcceptance
+            {
+                Id = SessionService.NewOpaqueId(), UserId = interaction.UserId, AcceptedAt = agreedAt, InteractionEvent = interaction.Event,
+                TermsOfUseUrl = settings.TermsOfUseUrl, PrivacyPolicyUrl = settings.PrivacyPolicyUrl,
+            }, c.Cancellation);
+        }
         var session = await c.Sessions.StartAsync(c.Http, interaction.UserId, c.Cancellation);
         interaction.SubmittedSessionId = session.Id;
         if (!await c.Interactions.SaveAsync(interaction)) return NoInteraction();

@@ -15,6 +15,7 @@ public static class SignInExperienceApi
     {
         builder.Services.AddMemoryCache();
         builder.Services.AddSingleton<SignInExperienceStore>();
+        builder.Services.AddScoped<TermsAcceptanceStore>();
         return builder;
     }
 

@@ -13,6 +13,7 @@ public sealed class SignInExperienceCollection;
 [Collection(nameof(SignInExperienceTests))]
 public sealed class SignInExperienceTests(PlatformStackFixture fixture) : IAsyncLifetime
 {
+    private readonly PlatformStack _stack = fixture.Stack;
     private const string Callback = "http://localhost:3000/callback";
     private readonly SigninClient _client = new(fixture.Stack.GatewayUrl, fixture.Stack.ManagementClient);
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -193,6 +194,55 @@ public sealed class SignInExperienceTests(PlatformStackFixture fixture) : IAsync
     {
         await AssertProblemAsync(await _client.ManagementAsync(HttpMethod.Post, "/api/sign-in-exp/default/check-password",
             new { password = "correct horse battery staple", userId = "nosuchuser12" }), 404, "entity.not_exists_with_id");
+    }
+
+    [Fact]
+    public async Task ManualRegistrationTerms_SubmitWithoutAgreement_Returns422ThenRecordsTheAgreement()
+    {
+        const string terms = "https://example.com/terms-v2";
+        await PatchAsync(new { agreeToTermsPolicy = "ManualRegistrationOnly", termsOfUseUrl = terms });
+        var app = await _client.CreateApplicationAsync("SPA", Callback);
+        using (await _client.GetAsync(SigninClient.AuthorizePath(app.GetProperty("id").GetString()!, Callback, SigninClient.NewPkce().Challenge, extra: "&first_screen=register"))) { }
+        string? verificationId;
+        using (var verification = await NewPasswordIdentityAsync("correct horse battery"))
+            verificationId = (await verification.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("verificationId").GetString();
+        using (var identification = await _client.ExperienceAsync(HttpMethod.Post, "/identification", new { verificationId }))
+            Assert.Equal(HttpStatusCode.Created, identification.StatusCode);
+        var userId = (await (await _client.ExperienceAsync(HttpMethod.Get, "/interaction")).Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("userId").GetString();
+
+        await AssertProblemAsync(await _client.ExperienceAsync(HttpMethod.Post, "/submit"), 422, "terms.not_agreed");
+        using (var agree = await _client.ExperienceAsync(HttpMethod.Post, "/terms/agree")) Assert.Equal(HttpStatusCode.NoContent, agree.StatusCode);
+        using (var submit = await _client.ExperienceAsync(HttpMethod.Post, "/submit")) Assert.Equal(HttpStatusCode.OK, submit.StatusCode);
+
+        await using var connection = new Npgsql.NpgsqlConnection(_stack.ConnectionString("signindb"));
+        await connection.OpenAsync(Ct);
+        await using var query = new Npgsql.NpgsqlCommand("SELECT interaction_event, terms_of_use_url FROM terms_acceptances WHERE user_id = @u", connection);
+        query.Parameters.AddWithValue("u", userId!);
+        await using var reader = await query.ExecuteReaderAsync(Ct);
+        Assert.True(await reader.ReadAsync(Ct));
+        Assert.Equal("Register", reader.GetString(0));
+        Assert.Equal(terms, reader.GetString(1));
+        Assert.False(await reader.ReadAsync(Ct));
+    }
+
+    [Fact]
+    public async Task ManualRegistrationTerms_SignIn_NeedsNoAgreement()
+    {
+        var app = await _client.CreateApplicationAsync("SPA", Callback);
+        var clientId = app.GetProperty("id").GetString()!;
+        var username = SigninClient.NewUsername();
+        await _client.RegisterAndGetCodeAsync(clientId, Callback, SigninClient.NewPkce().Challenge, username);
+        await PatchAsync(new { agreeToTermsPolicy = "ManualRegistrationOnly", termsOfUseUrl = "https://example.com/terms" });
+
+        using var browser = new SigninClient(_stack.GatewayUrl, _stack.ManagementClient);
+        using (await browser.GetAsync(SigninClient.AuthorizePath(clientId, Callback, SigninClient.NewPkce().Challenge))) { }
+        using var verification = await browser.ExperienceAsync(HttpMethod.Post, "/verification/password",
+            new { identifier = new { type = "username", value = username }, password = "correct horse battery" });
+        var verificationId = (await verification.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("verificationId").GetString();
+        using (var identification = await browser.ExperienceAsync(HttpMethod.Post, "/identification", new { verificationId }))
+            Assert.Equal(HttpStatusCode.NoContent, identification.StatusCode);
+        using var submit = await browser.ExperienceAsync(HttpMethod.Post, "/submit");
+        Assert.Equal(HttpStatusCode.OK, submit.StatusCode);
     }
 
     private Task<HttpResponseMessage> NewPasswordIdentityAsync(string password, string? username = null) =>

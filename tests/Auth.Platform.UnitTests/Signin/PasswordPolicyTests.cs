@@ -180,4 +180,29 @@ public sealed class SignInExperienceRulesTests
     [Fact]
     public void Apply_RegisterOnlyWithoutSignInMethods_IsAccepted() =>
         Assert.Null(Apply("""{"signInMode":"Register","signIn":{"methods":[]}}""").Error);
+
+    [Theory]
+    [InlineData("Automatic", "Register", false)]
+    [InlineData("ManualRegistrationOnly", "Register", true)]
+    [InlineData("ManualRegistrationOnly", "SignIn", false)]
+    [InlineData("Manual", "SignIn", true)]
+    [InlineData("Manual", "Register", true)]
+    [InlineData("Manual", "ForgotPassword", false)]
+    public void TermsRequired_FollowsTheAgreementPolicy(string policy, string interactionEvent, bool required) =>
+        Assert.Equal(required, ExperienceApi.TermsRequired(policy, interactionEvent));
+
+    [Theory]
+    [InlineData("SignIn", "Register", true)]
+    [InlineData("SignIn", "SignIn", false)]
+    [InlineData("SignIn", "ForgotPassword", false)]
+    [InlineData("Register", "SignIn", true)]
+    [InlineData("Register", "Register", false)]
+    [InlineData("SignInAndRegister", "Register", false)]
+    public void EventDisabled_FollowsTheSignInMode(string mode, string interactionEvent, bool disabled) =>
+        Assert.Equal(disabled, ExperienceApi.EventDisabled(interactionEvent, mode) is not null);
+
+    [Fact]
+    public void Migrations_AreEmbeddedUnderNamesThatSortInOrder() =>
+        Assert.Equal(["Migrations.0001_sign_in_experience.sql", "Migrations.0002_terms_acceptances.sql"],
+            typeof(ExperienceApi).Assembly.GetManifestResourceNames().Where(n => n.EndsWith(".sql", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
 }
