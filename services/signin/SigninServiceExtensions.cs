@@ -7,6 +7,7 @@ using Auth.Platform.Signin.Experience;
 using Auth.Platform.Signin.Keys;
 using Auth.Platform.Signin.Oidc;
 using Auth.Platform.Signin.Sessions;
+using Auth.Platform.Signin.SignInExperience;
 using StackExchange.Redis;
 
 namespace Auth.Platform.Signin;
@@ -25,6 +26,7 @@ public static class SigninServiceExtensions
         builder.AddOidcServer();
         builder.AddAccountClient();
         builder.AddApplicationsApi();
+        builder.AddSignInExperience();
         builder.Services.AddScoped<SessionService>();
         builder.Services.AddSingleton<InteractionStore>();
         builder.Services.AddOpenApi();

@@ -1,6 +1,7 @@
 using Auth.Platform.BuildingBlocks.Messaging;
 using Auth.Platform.Signin.Keys;
 using Auth.Platform.Signin.Sessions;
+using Auth.Platform.Signin.SignInExperience;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
@@ -11,6 +12,8 @@ public sealed class SigninDbContext(DbContextOptions<SigninDbContext> options) :
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<StoredKey> StoredKeys => Set<StoredKey>();
     public DbSet<SigninSession> Sessions => Set<SigninSession>();
+    public DbSet<SignInExperienceRow> SignInExperiences => Set<SignInExperienceRow>();
+    public DbSet<TermsAcceptance> TermsAcceptances => Set<TermsAcceptance>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -30,6 +33,28 @@ public sealed class SigninDbContext(DbContextOptions<SigninDbContext> options) :
             // Only the hash of the cookie value is stored: a database read does not yield a usable cookie.
             s.HasIndex(x => x.CookieHash).IsUnique();
             s.HasIndex(x => x.UserId);
+        });
+        // Keep in step with Data/Migrations/0001_sign_in_experience.sql (existing databases get the table from there).
+        modelBuilder.Entity<SignInExperienceRow>(e =>
+        {
+            e.ToTable("sign_in_experiences");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasColumnName("id");
+            e.Property(x => x.Data).HasColumnName("data").HasColumnType("jsonb");
+            e.Property(x => x.UpdatedAt).HasColumnName("updated_at");
+        });
+        // Keep in step with Data/Migrations/0002_terms_acceptances.sql.
+        modelBuilder.Entity<TermsAcceptance>(e =>
+        {
+            e.ToTable("terms_acceptances");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasColumnName("id");
+            e.Property(x => x.UserId).HasColumnName("user_id");
+            e.Property(x => x.AcceptedAt).HasColumnName("accepted_at");
+            e.Property(x => x.InteractionEvent).HasColumnName("interaction_event");
+            e.Property(x => x.TermsOfUseUrl).HasColumnName("terms_of_use_url");
+            e.Property(x => x.PrivacyPolicyUrl).HasColumnName("privacy_policy_url");
+            e.HasIndex(x => x.UserId).HasDatabaseName("IX_terms_acceptances_user_id");
         });
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Auth.Platform.Signin.Accounts;
 using Auth.Platform.Signin.Sessions;
+using Auth.Platform.Signin.SignInExperience;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -17,7 +18,7 @@ public sealed record InteractionResponse(string InteractionEvent, string? UserId
 
 /// <summary>Everything the Experience handlers need, bound in one go.</summary>
 public sealed record ExperienceContext(HttpContext Http, InteractionStore Interactions, AccountClient Account, SessionService Sessions,
-    IDataProtectionProvider DataProtection, IConfiguration Configuration, CancellationToken Cancellation)
+    IDataProtectionProvider DataProtection, IConfiguration Configuration, SignInExperienceStore Settings, TermsAcceptanceStore Terms, CancellationToken Cancellation)
 {
     public IDataProtector PasswordProtector => DataProtection.CreateProtector("Auth.Platform.Signin.Experience.NewPassword.v1");
 }
@@ -25,6 +26,9 @@ public sealed record ExperienceContext(HttpContext Http, InteractionStore Intera
 /// <summary>Logto's Experience API (paths, bodies and error codes), driven by the hosted UI.</summary>
 public static partial class ExperienceApi
 {
+    /// <summary>Logto's upper bound for passwords; sign-in accepts up to it whatever the current policy's max.</summary>
+    public const int MaxPasswordLength = 256;
+
     public static IEndpointRouteBuilder MapExperienceApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/experience").WithTags("Experience").AddEndpointFilter(AccountUnavailable);
@@ -33,8 +37,8 @@ public static partial class ExperienceApi
         group.MapPost("/verification/password", VerifyPassword);
         group.MapPost("/verification/new-password-identity", VerifyNewPasswordIdentity);
         group.MapPost("/identification", Identify);
+        group.MapPost("/terms/agree", AgreeToTerms);
         group.MapPost("/submit", Submit);
-        app.MapGet("/api/.well-known/sign-in-exp", SignInExperience.Get).WithTags("Experience");
         return app;
     }
 
@@ -52,6 +56,17 @@ public static partial class ExperienceApi
     }
 
     private static ProblemHttpResult NoInteraction() => PlatformProblems.Create(400, "session.not_found", "No interaction is in progress; start again from the application.");
+    /// <summary>
+    /// Logto's <c>guardInteractionEvent</c>: 403 <c>auth.forbidden</c> when the sign-in mode does not offer the event.
+    /// ForgotPassword stays open in every mode (it needs an existing account either way).
+    /// </summary>
+    public static ProblemHttpResult? EventDisabled(string interactionEvent, string signInMode) => (interactionEvent, signInMode) switch
+    {
+        (InteractionEvents.Register, SignInModes.SignIn) => PlatformProblems.Create(403, "auth.forbidden", "Registration is disabled."),
+        (InteractionEvents.SignIn, SignInModes.Register) => PlatformProblems.Create(403, "auth.forbidden", "Sign-in is disabled; only registration is offered."),
+        _ => null,
+    };
+
     private static ProblemHttpResult InvalidInput(string detail) => PlatformProblems.Create(400, "guard.invalid_input", detail);
 
     public static async Task<Results<NoContent, ProblemHttpResult>> StartEvent([AsParameters] ExperienceContext c, InteractionEventBody body)
@@ -60,6 +75,7 @@ public static partial class ExperienceApi
             return InvalidInput("interactionEvent must be SignIn, Register or ForgotPassword.");
         var interaction = await c.Interactions.FindAsync(c.Http);
         if (interaction is null) return NoInteraction();
+        if (EventDisabled(name, (await c.Settings.GetAsync(c.Cancellation)).SignInMode) is { } disabled) return disabled;
         if (interaction.Event != name)
         {
             // A new event starts over: records verified for another purpose must not carry across (Logto does the same).
@@ -82,7 +98,7 @@ public static partial class ExperienceApi
     {
         if (body.Identifier is not { Type: "username" or "email" or "phone", Value: { Length: > 0 and <= 256 } value } identifier)
             return InvalidInput("identifier must be {type: username|email|phone, value}.");
-        if (body.Password is not { Length: > 0 and <= PasswordPolicy.MaxLength } password) return InvalidInput("password is required.");
+        if (body.Password is not { Length: > 0 and <= MaxPasswordLength } password) return InvalidInput("password is required.");
         var interaction = await c.Interactions.FindAsync(c.Http);
         if (interaction is null) return NoInteraction();
         if (interaction.Event != InteractionEvents.SignIn)
@@ -101,13 +117,17 @@ public static partial class ExperienceApi
     {
         if (body.Identifier is not { Type: "username", Value: { } username } || !UsernameRule.IsValid(username))
             return InvalidInput("identifier must be {type: 'username', value} with a username of letters, digits and underscores, not starting with a digit, at most 128 characters.");
-        if (body.Password is not { } password) return InvalidInput("password is required.");
-        var reasons = PasswordPolicy.Check(password);
-        if (reasons.Count > 0) return PlatformProblems.Create(422, "password.rejected", "The password does not meet the policy.", new { reasons });
+        if (body.Password is not { Length: <= MaxPasswordLength * 16 } password) return InvalidInput("password is required.");
         var interaction = await c.Interactions.FindAsync(c.Http);
         if (interaction is null) return NoInteraction();
         if (interaction.Event != InteractionEvents.Register)
             return PlatformProblems.Create(400, "session.verification_failed", "New password identity belongs to the Register event.");
+        // The policy is read per request: a PATCH applies to the next registration without a restart.
+        var settings = await c.Settings.GetAsync(c.Cancellation);
+        if (EventDisabled(interaction.Event, settings.SignInMode) is { } disabled) return disabled;
+        var issues = PasswordPolicyChecker.Check(password, settings.PasswordPolicy, new PasswordUserInfo(Username: username));
+        if (issues.Count > 0)
+            return PlatformProblems.Create(422, "password.rejected", "The password does not meet the policy.", new { issues, reasons = LegacyReasons(issues) });
         if (await c.Account.IdentifierExistsAsync(new AccountIdentifier("username", username), c.Cancellation))
             return PlatformProblems.Create(422, "user.username_already_in_use", "This username is already in use.");
         var record = new VerificationRecord
@@ -119,11 +139,25 @@ public static partial class ExperienceApi
         return await c.Interactions.SaveAsync(interaction) ? TypedResults.Ok(new VerificationIdResponse(record.Id)) : NoInteraction();
     }
 
+    /// <summary>
+    /// <c>data.reasons</c> predates <c>data.issues</c>: short names the hosted UI maps to its <c>password_reasons.*</c> phrases.
+    /// </summary>
+    public static string[] LegacyReasons(IEnumerable<PasswordIssue> issues) => [.. issues.Select(i => i.Code switch
+    {
+        "password_rejected.restricted.repetition" => "repetition",
+        "password_rejected.restricted.sequence" => "sequence",
+        "password_rejected.restricted.user_info" => "personal_info",
+        "password_rejected.restricted.words" => "restricted_words",
+        var code => code["password_rejected.".Length..],
+    })];
+
     public static async Task<Results<NoContent, Created, ProblemHttpResult>> Identify([AsParameters] ExperienceContext c, IdentificationBody body)
     {
         if (body.VerificationId is not { Length: > 0 } verificationId) return InvalidInput("verificationId is required.");
         var interaction = await c.Interactions.FindAsync(c.Http);
         if (interaction is null) return NoInteraction();
+        // Checked again here (Logto too): the event may have been chosen before the mode changed.
+        if (EventDisabled(interaction.Event, (await c.Settings.GetAsync(c.Cancellation)).SignInMode) is { } disabled) return disabled;
         var record = interaction.VerificationRecords.FirstOrDefault(r => r.Id == verificationId);
         var expectedType = interaction.Event == InteractionEvents.Register ? VerificationTypes.NewPasswordIdentity : VerificationTypes.Password;
         if (record is null || record.Type != expectedType || interaction.Event == InteractionEvents.ForgotPassword)
@@ -151,11 +185,39 @@ public static partial class ExperienceApi
         return TypedResults.Created();
     }
 
+    /// <summary>The user ticked the terms box: kept on the interaction, recorded against the user at submit.</summary>
+    public static async Task<Results<NoContent, ProblemHttpResult>> AgreeToTerms([AsParameters] ExperienceContext c)
+    {
+        var interaction = await c.Interactions.FindAsync(c.Http);
+        if (interaction is null) return NoInteraction();
+        interaction.TermsAgreedAt = DateTimeOffset.UtcNow;
+        return await c.Interactions.SaveAsync(interaction) ? TypedResults.NoContent() : NoInteraction();
+    }
+
+    /// <summary>Logto enforces the agreement only in its UI; here submit refuses without it (issue 3).</summary>
+    public static bool TermsRequired(string agreeToTermsPolicy, string interactionEvent) => agreeToTermsPolicy switch
+    {
+        AgreeToTermsPolicies.Manual => interactionEvent != InteractionEvents.ForgotPassword,
+        AgreeToTermsPolicies.ManualRegistrationOnly => interactionEvent == InteractionEvents.Register,
+        _ => false,
+    };
+
     public static async Task<Results<Ok<RedirectResponse>, ProblemHttpResult>> Submit([AsParameters] ExperienceContext c)
     {
         var interaction = await c.Interactions.FindAsync(c.Http);
         if (interaction is null) return NoInteraction();
         if (interaction.UserId is null) return PlatformProblems.Create(400, "session.not_identified", "Identify the user before submitting.");
+        var settings = await c.Settings.GetAsync(c.Cancellation);
+        if (TermsRequired(settings.AgreeToTermsPolicy, interaction.Event))
+        {
+            if (interaction.TermsAgreedAt is not { } agreedAt)
+                return PlatformProblems.Create(422, "terms.not_agreed", "Agree to the terms of use and privacy policy first (POST /api/experience/terms/agree).");
+            await c.Terms.RecordAsync(new TermsAcceptance
+            {
+                Id = SessionService.NewOpaqueId(), UserId = interaction.UserId, AcceptedAt = agreedAt, InteractionEvent = interaction.Event,
+                TermsOfUseUrl = settings.TermsOfUseUrl, PrivacyPolicyUrl = settings.PrivacyPolicyUrl,
+            }, c.Cancellation);
+        }
         var session = await c.Sessions.StartAsync(c.Http, interaction.UserId, c.Cancellation);
         interaction.SubmittedSessionId = session.Id;
         if (!await c.Interactions.SaveAsync(interaction)) return NoInteraction();
@@ -178,27 +240,4 @@ public static partial class UsernameRule
     // \z, not $: in .NET $ also matches before a final newline, which would admit "alice\n".
     [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*\z", RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();
-}
-
-/// <summary>Minimal policy for now (length only); issue 3 adds character classes, breached-password and user-info checks.</summary>
-public static class PasswordPolicy
-{
-    public const int MinLength = 8;
-    public const int MaxLength = 256;
-
-    public static IReadOnlyList<string> Check(string password) =>
-        password.Length < MinLength ? ["too_short"] : password.Length > MaxLength ? ["too_long"] : [];
-}
-
-public static class SignInExperience
-{
-    public static Ok<object> Get() => TypedResults.Ok<object>(new
-    {
-        signInMode = "SignInAndRegister",
-        branding = new { },
-        signUp = new { identifiers = new[] { "username" }, password = true, verify = false },
-        signIn = new { methods = new[] { new { identifier = "username", password = true, verificationCode = false, isPasswordPrimary = true } } },
-        languageInfo = new { autoDetect = true, fallbackLanguage = "en" },
-        languages = new[] { "en" },
-    });
 }

@@ -26,6 +26,8 @@ public sealed class Interaction
     public string? UserId { get; set; }
     /// <summary>Set by submit: the session it created; the resumed <c>/oidc/auth</c> treats that as a fresh login.</summary>
     public string? SubmittedSessionId { get; set; }
+    /// <summary>Set by <c>POST /api/experience/terms/agree</c>; submit requires it when the terms policy is manual for this event.</summary>
+    public DateTimeOffset? TermsAgreedAt { get; set; }
 }
 
 public static class InteractionEvents

@@ -4,6 +4,7 @@ using System.Text.Encodings.Web;
 using Auth.Platform.Signin.Accounts;
 using Auth.Platform.Signin.Experience;
 using Auth.Platform.Signin.Sessions;
+using Auth.Platform.Signin.SignInExperience;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -32,7 +33,7 @@ public static class OidcEndpointsApi
     }
 
     private static async Task<IResult> Authorize(HttpContext context, SessionService sessions, InteractionStore interactions,
-        AccountClient account, IConfiguration configuration, TimeProvider time, CancellationToken ct)
+        AccountClient account, IConfiguration configuration, TimeProvider time, SignInExperienceStore signInExperience, CancellationToken ct)
     {
         var request = context.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("Not an OpenID Connect request.");
         var clientId = request.ClientId!;
@@ -67,7 +68,10 @@ public static class OidcEndpointsApi
         {
             if (request.HasPromptValue(PromptValues.None))
                 return Results.Forbid(ErrorProperties(Errors.LoginRequired, "The user is not signed in."), [Scheme]);
-            var firstScreen = request.GetParameter("first_screen")?.ToString() == "register" ? "register" : "sign-in";
+            // first_screen is a wish: the sign-in mode decides which screens exist (Logto: /register redirects to sign-in when registration is off).
+            var mode = (await signInExperience.GetAsync(ct)).SignInMode;
+            var firstScreen = mode == SignInModes.Register
+                || mode != SignInModes.SignIn && request.GetParameter("first_screen")?.ToString() == "register" ? "register" : "sign-in";
             await interactions.CreateAsync(context, clientId, OriginalParameters(context.Request),
                 firstScreen == "register" ? InteractionEvents.Register : InteractionEvents.SignIn);
             // The hosted UI picks its language from ui_locales before the browser's, as OIDC Core §3.1.2.1 asks.

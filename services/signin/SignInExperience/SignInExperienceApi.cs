@@ -1,0 +1,79 @@
+using System.Text.Json;
+using Auth.Platform.Signin.Accounts;
+using Auth.Platform.Signin.Applications;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Auth.Platform.Signin.SignInExperience;
+
+public sealed record CheckPasswordBody(string? Password, string? UserId);
+public sealed record CheckPasswordResponse(bool Result, IReadOnlyList<PasswordIssue>? Issues = null);
+
+/// <summary>Logto's <c>/api/sign-in-exp</c> Management API and the public <c>/api/.well-known/sign-in-exp</c>.</summary>
+public static class SignInExperienceApi
+{
+    public static IHostApplicationBuilder AddSignInExperience(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddMemoryCache();
+        builder.Services.AddSingleton<SignInExperienceStore>();
+        builder.Services.AddScoped<TermsAcceptanceStore>();
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapSignInExperienceApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/sign-in-exp").WithTags("Sign-in experience").RequireAuthorization(ApplicationsApi.ManagementPolicy);
+        group.MapGet("", Get);
+        group.MapPatch("", Patch);
+        group.MapPost("/default/check-password", CheckPassword);
+        app.MapGet("/api/.well-known/sign-in-exp", GetPublic).WithTags("Experience");
+        return app;
+    }
+
+    public static async Task<Ok<SignInExperienceSettings>> Get(SignInExperienceStore store, CancellationToken ct) =>
+        TypedResults.Ok(await store.GetAsync(ct));
+
+    public static async Task<Results<Ok<SignInExperienceSettings>, ProblemHttpResult>> Patch(SignInExperienceStore store, JsonElement body, CancellationToken ct)
+    {
+        var (next, error) = SignInExperienceRules.Apply(await store.GetAsync(ct), body);
+        if (next is null) return PlatformProblems.Create(400, "guard.invalid_input", error);
+        await store.SaveAsync(next, ct);
+        return TypedResults.Ok(next);
+    }
+
+    public static async Task<Results<Ok<CheckPasswordResponse>, ProblemHttpResult>> CheckPassword(SignInExperienceStore store, AccountClient account,
+        CheckPasswordBody body, CancellationToken ct)
+    {
+        if (body.Password is not { Length: <= 4096 } password) return PlatformProblems.Create(400, "guard.invalid_input", "password is required.");
+        PasswordUserInfo? info = null;
+        if (body.UserId is { } userId)
+        {
+            var user = userId.Length is > 0 and <= 64 ? await account.GetUserAsync(userId, ct) : null;
+            if (user is null) return PlatformProblems.Create(404, "entity.not_exists_with_id", "No user with this id.");
+            info = new PasswordUserInfo(user.Username, user.PrimaryEmail, user.PrimaryPhone, user.Name);
+        }
+        var issues = PasswordPolicyChecker.Check(password, (await store.GetAsync(ct)).PasswordPolicy, info);
+        return TypedResults.Ok(issues.Count == 0 ? new CheckPasswordResponse(true) : new CheckPasswordResponse(false, issues));
+    }
+
+    /// <summary>What the hosted UI needs; <c>branding.appName</c> and <c>color.primaryColor</c> are the names it already reads.</summary>
+    public static async Task<Ok<object>> GetPublic(SignInExperienceStore store, CancellationToken ct)
+    {
+        var s = await store.GetAsync(ct);
+        return TypedResults.Ok<object>(new
+        {
+            s.Id,
+            s.SignInMode,
+            s.SignUp,
+            s.SignIn,
+            s.PasswordPolicy,
+            s.UsernamePolicy,
+            s.TermsOfUseUrl,
+            s.PrivacyPolicyUrl,
+            s.AgreeToTermsPolicy,
+            branding = new { s.Branding.DisplayName, appName = s.Branding.DisplayName, s.Branding.LogoUrl, s.Branding.DarkLogoUrl, s.Branding.PrimaryColor },
+            color = new { s.Branding.PrimaryColor },
+            s.LanguageInfo,
+            languages = new[] { "en", "fr" },
+        });
+    }
+}
