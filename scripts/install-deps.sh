@@ -20,9 +20,10 @@ declare -A provides=(
   [rabbitmq-server]="command -v rabbitmq-server || test -x /usr/sbin/rabbitmq-server"
   [chromium]="command -v chromium"
   [wrk]="command -v wrk"
+  [npm]="command -v npm"
 )
 missing=()
-for package in postgresql redis-server rabbitmq-server chromium wrk; do
+for package in postgresql redis-server rabbitmq-server chromium wrk npm; do
   bash -c "${provides[$package]}" >/dev/null 2>&1 || missing+=("$package")
 done
 
