@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using System.Security.Claims;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -222,41 +221,4 @@ public sealed class ServiceTokenHandler(IServiceTokenProvider tokens) : Delegati
         request.Headers.Authorization = new("Bearer", await tokens.GetTokenAsync(cancellationToken));
         return await base.SendAsync(request, cancellationToken);
     }
-}
-
-/// <summary>
-/// Client-credentials service tokens from signin (<c>ServiceAuth:ClientId</c>/<c>ServiceAuth:ClientSecret</c>), cached
-/// until a minute before expiry. signin itself mints its own in-process instead.
-/// </summary>
-public sealed class ClientCredentialsServiceTokenProvider(IHttpClientFactory factory, IConfiguration configuration) : IServiceTokenProvider
-{
-    public const string HttpClientName = "service-token";
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private (string Token, DateTimeOffset RenewAt)? _cached;
-
-    public async ValueTask<string> GetTokenAsync(CancellationToken cancellationToken)
-    {
-        if (_cached is { } c && c.RenewAt > DateTimeOffset.UtcNow) return c.Token;
-        await _gate.WaitAsync(cancellationToken);
-        try
-        {
-            if (_cached is { } again && again.RenewAt > DateTimeOffset.UtcNow) return again.Token;
-            using var client = factory.CreateClient(HttpClientName);
-            using var response = await client.PostAsync(configuration.GetSigninInternalUrl() + "/oidc/token", new FormUrlEncodedContent(new Dictionary<string, string>
-            {
-                ["grant_type"] = "client_credentials",
-                ["client_id"] = configuration["ServiceAuth:ClientId"] ?? throw new InvalidOperationException("ServiceAuth:ClientId is not configured."),
-                ["client_secret"] = configuration["ServiceAuth:ClientSecret"] ?? throw new InvalidOperationException("ServiceAuth:ClientSecret is not configured."),
-                ["resource"] = PlatformAudiences.Internal,
-                ["scope"] = PlatformScopes.Internal,
-            }), cancellationToken);
-            response.EnsureSuccessStatusCode();
-            var body = await response.Content.ReadFromJsonAsync<TokenResponse>(cancellationToken) ?? throw new InvalidOperationException("Empty token response.");
-            _cached = (body.AccessToken, DateTimeOffset.UtcNow.AddSeconds(Math.Max(30, body.ExpiresIn - 60)));
-            return body.AccessToken;
-        }
-        finally { _gate.Release(); }
-    }
-
-    private sealed record TokenResponse([property: JsonPropertyName("access_token")] string AccessToken, [property: JsonPropertyName("expires_in")] int ExpiresIn);
 }
