@@ -20,7 +20,7 @@ public sealed class CodeFlowTests(PlatformStackFixture fixture)
         var stack = fixture.Stack;
         var issuer = new Uri(stack.GatewayUrl, "/oidc").ToString().TrimEnd('/');
         using var http = new HttpClient();
-        var token = await ManagementApi.GetTokenAsync(http, stack.GatewayUrl, stack.ManagementClient);
+        var token = await stack.ManagementTokenAsync(TestContext.Current.CancellationToken);
         var app = await ManagementApi.CreateApplicationAsync(http, stack.GatewayUrl, token, new
         {
             name = "E2E single-page app",

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Auth.Platform.AppHost.Hosting;
 using Microsoft.Playwright;
 
 namespace Auth.Platform.EndToEndTests;
@@ -10,7 +11,7 @@ namespace Auth.Platform.EndToEndTests;
 /// <summary>Runs the independent npm peers in <c>tests/node</c> (openid-client, oidc-provider, jose).</summary>
 public static class NodePeers
 {
-    public static string Directory { get; } = Path.Combine(FindRepoRoot(), "tests", "node");
+    public static string Directory { get; } = Path.Combine(RepositoryLayout.Locate().Root, "tests", "node");
 
     public static async Task<JsonObject> RunAsync(string script, params string[] args)
     {
@@ -28,13 +29,6 @@ public static class NodePeers
             throw new InvalidOperationException($"node {script} {args.FirstOrDefault()} failed: {output} {await stderr}");
         return result;
     }
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Auth.Platform.sln"))) return dir.FullName;
-        throw new InvalidOperationException("Auth.Platform.sln not found above " + AppContext.BaseDirectory);
-    }
 }
 
 /// <summary>Debian's Chromium driven by Playwright (never `playwright install`: the machine has no route to its CDN).</summary>
@@ -49,24 +43,9 @@ public static class Browsers
         });
 }
 
-/// <summary>What a third-party developer does first: a management token, then an application.</summary>
+/// <summary>What a third-party developer does with a management token: register an application.</summary>
 public static class ManagementApi
 {
-    public static async Task<string> GetTokenAsync(HttpClient http, Uri gateway, (string ClientId, string ClientSecret) client)
-    {
-        using var response = await http.PostAsync(new Uri(gateway, "/oidc/token"), new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "client_credentials",
-            ["client_id"] = client.ClientId,
-            ["client_secret"] = client.ClientSecret,
-            ["resource"] = "https://default.logto.app/api",
-            ["scope"] = "all",
-        }));
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, "management token: " + body);
-        return JsonDocument.Parse(body).RootElement.GetProperty("access_token").GetString()!;
-    }
-
     public static async Task<JsonObject> CreateApplicationAsync(HttpClient http, Uri gateway, string token, object application)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(gateway, "/api/applications")) { Content = JsonContent.Create(application) };

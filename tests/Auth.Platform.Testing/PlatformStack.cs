@@ -89,19 +89,26 @@ public sealed class PlatformStack : IAsyncDisposable
     public (string ClientId, string ClientSecret) ServiceClient { get; private init; }
 
     /// <summary>A client-credentials service token (audience <c>urn:auth-platform:internal</c>, scope <c>internal</c>).</summary>
-    public async Task<string> ServiceTokenAsync(CancellationToken ct = default)
+    public Task<string> ServiceTokenAsync(CancellationToken ct = default) =>
+        ClientCredentialsTokenAsync(ServiceClient, "urn:auth-platform:internal", "internal", ct);
+
+    /// <summary>A Management API token (Logto's resource and scope), obtained as an integrator would, through the gateway.</summary>
+    public Task<string> ManagementTokenAsync(CancellationToken ct = default) =>
+        ClientCredentialsTokenAsync(ManagementClient, "https://default.logto.app/api", "all", ct);
+
+    private async Task<string> ClientCredentialsTokenAsync((string ClientId, string ClientSecret) client, string resource, string scope, CancellationToken ct)
     {
         using var http = new HttpClient { BaseAddress = GatewayUrl };
         using var response = await http.PostAsync("/oidc/token", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["grant_type"] = "client_credentials",
-            ["client_id"] = ServiceClient.ClientId,
-            ["client_secret"] = ServiceClient.ClientSecret,
-            ["resource"] = "urn:auth-platform:internal",
-            ["scope"] = "internal",
+            ["client_id"] = client.ClientId,
+            ["client_secret"] = client.ClientSecret,
+            ["resource"] = resource,
+            ["scope"] = scope,
         }), ct);
         var body = await response.Content.ReadAsStringAsync(ct);
-        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"Service token request failed ({(int)response.StatusCode}): {body}");
+        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"Token request for {resource} failed ({(int)response.StatusCode}): {body}");
         return System.Text.Json.JsonDocument.Parse(body).RootElement.GetProperty("access_token").GetString()!;
     }
 

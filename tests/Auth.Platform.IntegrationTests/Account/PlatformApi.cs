@@ -9,28 +9,11 @@ namespace Auth.Platform.IntegrationTests.Account;
 /// <summary>What the account and messaging tests need from the running stack: a Management API client through the gateway.</summary>
 internal static class PlatformApi
 {
-    public const string ManagementResource = "https://default.logto.app/api";
-
     public static CancellationToken Ct => TestContext.Current.CancellationToken;
     private static readonly ConcurrentDictionary<PlatformStack, Task<string>> ManagementTokens = new();
 
     /// <summary>Client credentials with the stack's seeded M2M app, as a Logto integrator would obtain one.</summary>
-    public static Task<string> ManagementTokenAsync(PlatformStack stack) => ManagementTokens.GetOrAdd(stack, async s =>
-    {
-        using var http = new HttpClient { BaseAddress = s.GatewayUrl };
-        var (clientId, clientSecret) = s.ManagementClient;
-        using var response = await http.PostAsync("/oidc/token", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "client_credentials",
-            ["client_id"] = clientId,
-            ["client_secret"] = clientSecret,
-            ["resource"] = ManagementResource,
-            ["scope"] = "all",
-        }));
-        var body = await response.Content.ReadAsStringAsync(Ct);
-        Assert.True(response.IsSuccessStatusCode, $"token request failed: {(int)response.StatusCode} {body}");
-        return JsonDocument.Parse(body).RootElement.GetProperty("access_token").GetString()!;
-    });
+    public static Task<string> ManagementTokenAsync(PlatformStack stack) => ManagementTokens.GetOrAdd(stack, s => s.ManagementTokenAsync(Ct));
 
     public static async Task<HttpClient> ManagementClientAsync(PlatformStack stack)
     {
