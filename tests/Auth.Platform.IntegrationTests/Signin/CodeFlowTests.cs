@@ -34,7 +34,7 @@ public sealed partial class CodeFlowTests(PlatformStackFixture fixture) : IAsync
             {
                 new { identifier = "username", password = true, verificationCode = false, isPasswordPrimary = true },
                 new { identifier = "email", password = true, verificationCode = true, isPasswordPrimary = false },
-                new { identifier = "phone", password = false, verificationCode = true, isPasswordPrimary = false },
+                new { identifier = "phone", password = true, verificationCode = true, isPasswordPrimary = false },
             },
         },
     };
@@ -87,6 +87,8 @@ public sealed partial class CodeFlowTests(PlatformStackFixture fixture) : IAsync
             Assert.Equal(HttpStatusCode.Created, identification.StatusCode);
         await _client.SubmitAndFollowAsync(Callback);
         Assert.NotNull(await FindUserIdAsync("phone", phone));
+        // The development copy a person would read in the mail inbox.
+        Assert.Contains(code, Assert.Single(await InboxAsync("sms" + phone.TrimStart('+') + "@sms.localhost")));
     }
 
     [Fact]
@@ -107,12 +109,33 @@ public sealed partial class CodeFlowTests(PlatformStackFixture fixture) : IAsync
     {
         var email = NewEmail();
         await CreateUserAsync(new { primaryEmail = email, password = Password });
+        await PatchAsync(new
+        {
+            signUp = new { identifiers = new[] { "email" } },
+            signIn = new { methods = new[] { new { identifier = "email", password = true, verificationCode = true, isPasswordPrimary = true } } },
+        });
         await StartAsync();
         var verificationId = await PasswordAsync("email", email, Password);
         using (var identification = await _client.ExperienceAsync(HttpMethod.Post, "/identification", new { verificationId }))
             Assert.Equal(HttpStatusCode.NoContent, identification.StatusCode);
         await AssertProblemAsync(await _client.ExperienceAsync(HttpMethod.Post, "/verification/password",
             new { identifier = new { type = "phone", value = PlatformApi.UniquePhone() }, password = Password }), 422, "user.sign_in_method_not_enabled");
+    }
+
+    [Theory]
+    [InlineData("00")]
+    [InlineData("dashed")]
+    public async Task PasswordSignIn_WithPhoneTypedDifferently_FindsTheUser(string form)
+    {
+        var e164 = PlatformApi.UniquePhone();
+        var spaced = $"+33 {e164[3..4]} {e164[4..6]} {e164[6..8]} {e164[8..10]} {e164[10..]}";
+        var userId = await CreateUserAsync(new { primaryPhone = spaced, password = Password });
+        var typed = form == "00" ? "00 33 " + spaced[4..] : spaced.Replace(' ', '-');
+        await StartAsync();
+        var verificationId = await PasswordAsync("phone", typed, Password);
+        using (var identification = await _client.ExperienceAsync(HttpMethod.Post, "/identification", new { verificationId }))
+            Assert.Equal(HttpStatusCode.NoContent, identification.StatusCode);
+        Assert.Equal(userId, (await ReadAsync(await _client.ExperienceAsync(HttpMethod.Get, "/interaction"))).GetProperty("userId").GetString());
     }
 
     [Fact]
