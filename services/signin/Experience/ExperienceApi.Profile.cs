@@ -27,7 +27,8 @@ public static partial class ExperienceApi
         switch (body.Type)
         {
             case "username":
-                if (body.Value is not { } username || !UsernameRule.IsValid(username)) return InvalidInput("value must be a username of letters, digits and underscores, not starting with a digit.");
+                if (body.Value is not { } username) return InvalidInput("value must be the username.");
+                if (UsernameRule.Violation(username, settings.UsernamePolicy) is { } violation) return InvalidInput(violation);
                 if (user?.Username is not null) return PlatformProblems.Create(422, "user.username_exists_in_profile", "The user already has a username.");
                 if (await c.Account.IdentifierExistsAsync(new AccountIdentifier("username", username), c.Cancellation))
                     return PlatformProblems.Create(422, "user.username_already_in_use", "This username is already in use.");

@@ -70,6 +70,7 @@ public static partial class ExperienceApi
         // The policy is read per request: a PATCH applies to the next registration without a restart.
         var settings = await c.Settings.GetAsync(c.Cancellation);
         if (EventDisabled(interaction.Event, settings.SignInMode) is { } disabled) return disabled;
+        if (UsernameRule.Violation(username, settings.UsernamePolicy) is { } violation) return InvalidInput(violation);
         if (PasswordRejected(password, settings, new PasswordUserInfo(Username: username)) is { } rejected) return rejected;
         if (await c.Account.IdentifierExistsAsync(new AccountIdentifier("username", username), c.Cancellation))
             return PlatformProblems.Create(422, "user.username_already_in_use", "This username is already in use.");

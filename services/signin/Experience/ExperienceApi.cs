@@ -289,6 +289,31 @@ public static partial class UsernameRule
     public const int MaxLength = 128;
     public static bool IsValid(string username) => username.Length is > 0 and <= MaxLength && Pattern().IsMatch(username);
 
+    /// <summary>
+    /// The tenant's <c>usernamePolicy</c> on top of the fixed rule (which account enforces too): length bounds and which
+    /// character classes are allowed. Returns why the username is refused, or null.
+    /// </summary>
+    public static string? Violation(string username, UsernamePolicySettings policy)
+    {
+        if (!IsValid(username)) return "A username is letters, digits and underscores, does not start with a digit, and has at most 128 characters.";
+        if (username.Length < policy.MinLength || username.Length > policy.MaxLength)
+            return $"A username has {policy.MinLength} to {policy.MaxLength} characters.";
+        var allowed = policy.AllowedChars;
+        foreach (var ch in username)
+        {
+            var ok = ch switch
+            {
+                >= 'a' and <= 'z' => allowed.Lowercase,
+                >= 'A' and <= 'Z' => allowed.Uppercase,
+                >= '0' and <= '9' => allowed.Numbers,
+                '_' => allowed.Underscore,
+                _ => false,
+            };
+            if (!ok) return "The username uses characters the policy does not allow.";
+        }
+        return null;
+    }
+
     // \z, not $: in .NET $ also matches before a final newline, which would admit "alice\n".
     [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*\z", RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();

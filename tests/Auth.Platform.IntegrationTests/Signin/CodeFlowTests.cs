@@ -53,6 +53,7 @@ public sealed partial class CodeFlowTests(PlatformStackFixture fixture) : IAsync
             signUp = new { identifiers = new[] { "username" }, password = true, verify = false, secondaryIdentifiers = Array.Empty<object>() },
             signIn = new { methods = new[] { new { identifier = "username", password = true, verificationCode = false, isPasswordPrimary = true } } },
             sentinelPolicy = new { maxAttempts = 100, lockoutDuration = 60 },
+            usernamePolicy = new { minLength = 1, maxLength = 128, allowedChars = new { lowercase = true, uppercase = true, numbers = true, underscore = true } },
             forgotPasswordMethods = new[] { "EmailVerificationCode", "PhoneVerificationCode" },
         });
         _client.Dispose();
@@ -349,6 +350,24 @@ public sealed partial class CodeFlowTests(PlatformStackFixture fixture) : IAsync
             Assert.InRange(retryAfter, 1, 60);
             Assert.Equal(retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture), locked.Headers.GetValues("Retry-After").Single());
         }
+    }
+
+    [Fact]
+    public async Task UsernamePolicy_AppliesToTheNextRegistration()
+    {
+        await PatchAsync(new
+        {
+            signUp = new { identifiers = new[] { "username" }, password = true, verify = false },
+            usernamePolicy = new { minLength = 12, allowedChars = new { underscore = false } },
+        });
+        await StartAsync("&first_screen=register");
+        await AssertProblemAsync(await _client.ExperienceAsync(HttpMethod.Post, "/verification/new-password-identity",
+            new { identifier = new { type = "username", value = "shortname" }, password = Password }), 400, "guard.invalid_input");
+        await AssertProblemAsync(await _client.ExperienceAsync(HttpMethod.Post, "/verification/new-password-identity",
+            new { identifier = new { type = "username", value = "long_enough_name" }, password = Password }), 400, "guard.invalid_input");
+        using var accepted = await _client.ExperienceAsync(HttpMethod.Post, "/verification/new-password-identity",
+            new { identifier = new { type = "username", value = "longenough" + Guid.NewGuid().ToString("N")[..8] }, password = Password });
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
     }
 
     // ---- helpers ----
