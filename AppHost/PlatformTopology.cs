@@ -73,6 +73,8 @@ public static class PlatformTopology
         // Services with /internal endpoints validate service tokens with signin's JWKS, fetched when the first call
         // arrives: they reference signin without waiting for it (signin itself waits for account).
         foreach (var validatesTokens in new[] { account, organization, notification }) validatesTokens.WithReference(signin);
+        // signin sends verification codes through notification when a user asks for one; no need to wait at startup.
+        signin.WithReference(notification);
 
         IResourceBuilder<ProjectResource>[] projects = [account, signin, mfa, organization, ssoConnector, notification, ui];
 

@@ -5,6 +5,7 @@ using Auth.Platform.Signin.Applications;
 using Auth.Platform.Signin.Data;
 using Auth.Platform.Signin.Experience;
 using Auth.Platform.Signin.Keys;
+using Auth.Platform.Signin.Notifications;
 using Auth.Platform.Signin.Oidc;
 using Auth.Platform.Signin.Sessions;
 using Auth.Platform.Signin.SignInExperience;
@@ -25,10 +26,12 @@ public static class SigninServiceExtensions
         builder.AddServerKeys();
         builder.AddOidcServer();
         builder.AddAccountClient();
+        builder.AddNotificationClient();
         builder.AddApplicationsApi();
         builder.AddSignInExperience();
         builder.Services.AddScoped<SessionService>();
         builder.Services.AddSingleton<InteractionStore>();
+        builder.Services.AddSingleton<Sentinel>();
         builder.Services.AddOpenApi();
         return builder;
     }

@@ -41,7 +41,7 @@ public sealed class EmailSender(IConfiguration configuration, ILogger<EmailSende
 /// <c>Sms:Token</c>). Without an endpoint, Development keeps the message in the dev inbox; elsewhere it is skipped.
 /// </summary>
 public sealed class SmsSender(IConfiguration configuration, IHttpClientFactory http, IHostEnvironment environment,
-    NotificationDbContext db, TimeProvider clock, ILogger<SmsSender> logger)
+    NotificationDbContext db, TimeProvider clock, EmailSender email, ILogger<SmsSender> logger)
 {
     public const string HttpClientName = "sms-provider";
 
@@ -53,6 +53,12 @@ public sealed class SmsSender(IConfiguration configuration, IHttpClientFactory h
             {
                 db.DevSmsMessages.Add(new DevSmsMessage { To = to, Text = message.Text, CreatedAt = clock.GetUtcNow() });
                 await db.SaveChangesAsync(ct);
+                // A copy in the development mail inbox (maildev's web page), so a person can finish a phone flow by hand.
+                if (configuration["Smtp:Host"] is { Length: > 0 })
+                {
+                    try { await email.SendAsync(DevInboxAddress(to), message with { Subject = "SMS to " + to }, ct); }
+                    catch (Exception e) when (e is not OperationCanceledException) { logger.LogWarning(e, "Could not copy the SMS to the development mail inbox"); }
+                }
                 return SendOutcome.Sent;
             }
             logger.LogWarning("Sms:Endpoint is not configured: the SMS to {Recipient} was not sent", EmailSender.Mask(to));
@@ -65,4 +71,7 @@ public sealed class SmsSender(IConfiguration configuration, IHttpClientFactory h
         response.EnsureSuccessStatusCode();
         return SendOutcome.Sent;
     }
+
+    /// <summary>Where the development copy of an SMS to <paramref name="phone"/> lands in the mail inbox: <c>sms+33612345678@sms.localhost</c>.</summary>
+    public static string DevInboxAddress(string phone) => "sms" + phone.TrimStart('+') + "@sms.localhost";
 }

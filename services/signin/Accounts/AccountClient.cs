@@ -10,6 +10,9 @@ public sealed record AccountUser(
 
 public sealed record AccountIdentifier(string Type, string Value);
 
+/// <summary>What registration sends to account; nulls are left out of the user.</summary>
+public sealed record NewAccountUser(string? Username, string? PrimaryEmail, string? PrimaryPhone, string? Password);
+
 /// <summary>A problem answered by account, carried with its stable code.</summary>
 public sealed class AccountProblemException(int status, string code, string? detail) : Exception(detail ?? code)
 {
@@ -37,20 +40,50 @@ public sealed class AccountClient(HttpClient http)
         return (await response.Content.ReadFromJsonAsync<UserIdResponse>(ct))?.UserId;
     }
 
-    public async Task<bool> IdentifierExistsAsync(AccountIdentifier identifier, CancellationToken ct)
+    public async Task<bool> IdentifierExistsAsync(AccountIdentifier identifier, CancellationToken ct) =>
+        await FindUserIdAsync(identifier, ct) is not null;
+
+    /// <summary>The id of the user holding the identifier (any human-typed form), or null.</summary>
+    public async Task<string?> FindUserIdAsync(AccountIdentifier identifier, CancellationToken ct)
     {
         using var response = await http.GetAsync(
             $"/internal/users/lookup?type={Uri.EscapeDataString(identifier.Type)}&value={Uri.EscapeDataString(identifier.Value)}", ct);
-        if (await IsUserNotFoundAsync(response, ct)) return false;
+        if (await IsUserNotFoundAsync(response, ct)) return null;
         await EnsureSuccessAsync(response, ct);
-        return true;
+        return (await response.Content.ReadFromJsonAsync<IdResponse>(ct))?.Id;
     }
 
-    public async Task<AccountUser> CreateUserAsync(string? username, string? password, CancellationToken ct)
+    /// <summary>
+    /// The stored form of an identifier (E.164 phone, trimmed email). Malformed input throws <see cref="AccountProblemException"/>
+    /// with status 400 and Logto's <c>user.invalid_email</c> / <c>user.invalid_phone</c> / <c>guard.invalid_input</c>.
+    /// </summary>
+    public async Task<AccountIdentifier> NormalizeIdentifierAsync(AccountIdentifier identifier, CancellationToken ct)
     {
-        using var response = await http.PostAsJsonAsync("/internal/users", new { username, password }, ct);
+        using var response = await http.GetAsync(
+            $"/internal/identifiers/normalize?type={Uri.EscapeDataString(identifier.Type)}&value={Uri.EscapeDataString(identifier.Value)}", ct);
+        await EnsureSuccessAsync(response, ct);
+        return (await response.Content.ReadFromJsonAsync<AccountIdentifier>(ct))!;
+    }
+
+    public async Task<AccountUser> CreateUserAsync(NewAccountUser user, CancellationToken ct)
+    {
+        using var response = await http.PostAsJsonAsync("/internal/users", user, ct);
         await EnsureSuccessAsync(response, ct);
         return (await response.Content.ReadFromJsonAsync<AccountUser>(ct))!;
+    }
+
+    /// <summary>Throws <see cref="AccountProblemException"/> 422 <c>user.same_password</c> when asked to and it is the current one.</summary>
+    public async Task SetPasswordAsync(string id, string password, bool rejectSamePassword, CancellationToken ct)
+    {
+        using var response = await http.PutAsJsonAsync($"/internal/users/{Uri.EscapeDataString(id)}/password", new { password, rejectSamePassword }, ct);
+        await EnsureSuccessAsync(response, ct);
+    }
+
+    /// <summary>Adds identifiers (null fields stay as they are); conflicts throw 422 <c>user.*_already_in_use</c>.</summary>
+    public async Task UpdateIdentifiersAsync(string id, string? username, string? primaryEmail, string? primaryPhone, CancellationToken ct)
+    {
+        using var response = await http.PatchAsJsonAsync($"/internal/users/{Uri.EscapeDataString(id)}/identifiers", new { username, primaryEmail, primaryPhone }, ct);
+        await EnsureSuccessAsync(response, ct);
     }
 
     public async Task RecordSignInAsync(string id, CancellationToken ct)
@@ -82,5 +115,6 @@ public sealed class AccountClient(HttpClient http)
     }
 
     private sealed record UserIdResponse(string UserId);
+    private sealed record IdResponse(string Id);
     private sealed record ProblemBody([property: JsonPropertyName("code")] string? Code, [property: JsonPropertyName("detail")] string? Detail);
 }

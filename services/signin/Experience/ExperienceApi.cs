@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Auth.Platform.Signin.Accounts;
+using Auth.Platform.Signin.Notifications;
 using Auth.Platform.Signin.Sessions;
 using Auth.Platform.Signin.SignInExperience;
 using Microsoft.AspNetCore.DataProtection;
@@ -18,7 +19,8 @@ public sealed record InteractionResponse(string InteractionEvent, string? UserId
 
 /// <summary>Everything the Experience handlers need, bound in one go.</summary>
 public sealed record ExperienceContext(HttpContext Http, InteractionStore Interactions, AccountClient Account, SessionService Sessions,
-    IDataProtectionProvider DataProtection, IConfiguration Configuration, SignInExperienceStore Settings, TermsAcceptanceStore Terms, CancellationToken Cancellation)
+    IDataProtectionProvider DataProtection, IConfiguration Configuration, SignInExperienceStore Settings, TermsAcceptanceStore Terms,
+    NotificationClient Notifications, Sentinel Sentinel, CancellationToken Cancellation)
 {
     public IDataProtector PasswordProtector => DataProtection.CreateProtector("Auth.Platform.Signin.Experience.NewPassword.v1");
 }
@@ -33,10 +35,15 @@ public static partial class ExperienceApi
     {
         var group = app.MapGroup("/api/experience").WithTags("Experience").AddEndpointFilter(AccountUnavailable);
         group.MapPut("", StartEvent);
+        group.MapPut("/interaction-event", SwitchEvent);
         group.MapGet("/interaction", GetInteraction);
         group.MapPost("/verification/password", VerifyPassword);
         group.MapPost("/verification/new-password-identity", VerifyNewPasswordIdentity);
+        group.MapPost("/verification/verification-code", SendVerificationCode);
+        group.MapPost("/verification/verification-code/verify", VerifyVerificationCode);
         group.MapPost("/identification", Identify);
+        group.MapPost("/profile", AddProfile);
+        group.MapPut("/profile/password", SetNewPassword);
         group.MapPost("/terms/agree", AgreeToTerms);
         group.MapPost("/submit", Submit);
         return app;
@@ -48,9 +55,11 @@ public static partial class ExperienceApi
         try { return await next(context); }
         // Any account answer a handler did not expect (5xx, or 401/404 from a misconfigured or older account) means
         // the step cannot be done now; it is never the user's input, so never a 4xx for them and never a 500.
-        catch (Exception e) when (e is HttpRequestException or AccountProblemException or TaskCanceledException { InnerException: TimeoutException })
+        // Redis unreachable: the lockout counters cannot be read, so the step fails closed.
+        catch (Exception e) when (e is HttpRequestException or AccountProblemException or NotificationProblemException
+            or TaskCanceledException { InnerException: TimeoutException } or StackExchange.Redis.RedisException)
         {
-            context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Experience").LogError(e, "account call failed");
+            context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Experience").LogError(e, "a dependency call failed");
             return PlatformProblems.Create(503, "service.unavailable", "A service needed for this step is unavailable; try again shortly.");
         }
     }
@@ -82,6 +91,28 @@ public static partial class ExperienceApi
             interaction.Event = name;
             interaction.VerificationRecords = [];
             interaction.UserId = null;
+            interaction.Profile = new();
+        }
+        return await c.Interactions.SaveAsync(interaction) ? TypedResults.NoContent() : NoInteraction();
+    }
+
+    /// <summary>
+    /// Logto's <c>PUT /api/experience/interaction-event</c>: SignIn ⇄ Register keeping the verification records, so a code
+    /// already verified can finish as the other event (the cross-overs). ForgotPassword is never switched to or from.
+    /// </summary>
+    public static async Task<Results<NoContent, ProblemHttpResult>> SwitchEvent([AsParameters] ExperienceContext c, InteractionEventBody body)
+    {
+        if (body.InteractionEvent is not (InteractionEvents.SignIn or InteractionEvents.Register) && body.InteractionEvent != InteractionEvents.ForgotPassword)
+            return InvalidInput("interactionEvent must be SignIn or Register.");
+        var interaction = await c.Interactions.FindAsync(c.Http);
+        if (interaction is null) return NoInteraction();
+        if (body.InteractionEvent == InteractionEvents.ForgotPassword || interaction.Event == InteractionEvents.ForgotPassword)
+            return PlatformProblems.Create(400, "session.verification_failed", "ForgotPassword cannot be switched to or from; start it with PUT /api/experience.");
+        if (EventDisabled(body.InteractionEvent!, (await c.Settings.GetAsync(c.Cancellation)).SignInMode) is { } disabled) return disabled;
+        if (interaction.Event != body.InteractionEvent)
+        {
+            interaction.Event = body.InteractionEvent!;
+            interaction.UserId = null;
         }
         return await c.Interactions.SaveAsync(interaction) ? TypedResults.NoContent() : NoInteraction();
     }
@@ -92,51 +123,6 @@ public static partial class ExperienceApi
         if (interaction is null) return NoInteraction();
         return TypedResults.Ok(new InteractionResponse(interaction.Event, interaction.UserId,
             [.. interaction.VerificationRecords.Select(r => new VerificationRecordSummary(r.Id, r.Type))]));
-    }
-
-    public static async Task<Results<Ok<VerificationIdResponse>, ProblemHttpResult>> VerifyPassword([AsParameters] ExperienceContext c, PasswordVerificationBody body)
-    {
-        if (body.Identifier is not { Type: "username" or "email" or "phone", Value: { Length: > 0 and <= 256 } value } identifier)
-            return InvalidInput("identifier must be {type: username|email|phone, value}.");
-        if (body.Password is not { Length: > 0 and <= MaxPasswordLength } password) return InvalidInput("password is required.");
-        var interaction = await c.Interactions.FindAsync(c.Http);
-        if (interaction is null) return NoInteraction();
-        if (interaction.Event != InteractionEvents.SignIn)
-            return PlatformProblems.Create(400, "session.verification_failed", "Password verification belongs to the SignIn event.");
-        var userId = await c.Account.VerifyPasswordAsync(new AccountIdentifier(identifier.Type, value), password, c.Cancellation);
-        if (userId is null) return PlatformProblems.Create(422, "session.invalid_credentials", "Wrong identifier or password.");
-        var record = new VerificationRecord
-        {
-            Id = SessionService.NewOpaqueId(), Type = VerificationTypes.Password, IdentifierType = identifier.Type, IdentifierValue = value, UserId = userId,
-        };
-        interaction.VerificationRecords.Add(record);
-        return await c.Interactions.SaveAsync(interaction) ? TypedResults.Ok(new VerificationIdResponse(record.Id)) : NoInteraction();
-    }
-
-    public static async Task<Results<Ok<VerificationIdResponse>, ProblemHttpResult>> VerifyNewPasswordIdentity([AsParameters] ExperienceContext c, PasswordVerificationBody body)
-    {
-        if (body.Identifier is not { Type: "username", Value: { } username } || !UsernameRule.IsValid(username))
-            return InvalidInput("identifier must be {type: 'username', value} with a username of letters, digits and underscores, not starting with a digit, at most 128 characters.");
-        if (body.Password is not { Length: <= MaxPasswordLength * 16 } password) return InvalidInput("password is required.");
-        var interaction = await c.Interactions.FindAsync(c.Http);
-        if (interaction is null) return NoInteraction();
-        if (interaction.Event != InteractionEvents.Register)
-            return PlatformProblems.Create(400, "session.verification_failed", "New password identity belongs to the Register event.");
-        // The policy is read per request: a PATCH applies to the next registration without a restart.
-        var settings = await c.Settings.GetAsync(c.Cancellation);
-        if (EventDisabled(interaction.Event, settings.SignInMode) is { } disabled) return disabled;
-        var issues = PasswordPolicyChecker.Check(password, settings.PasswordPolicy, new PasswordUserInfo(Username: username));
-        if (issues.Count > 0)
-            return PlatformProblems.Create(422, "password.rejected", "The password does not meet the policy.", new { issues, reasons = LegacyReasons(issues) });
-        if (await c.Account.IdentifierExistsAsync(new AccountIdentifier("username", username), c.Cancellation))
-            return PlatformProblems.Create(422, "user.username_already_in_use", "This username is already in use.");
-        var record = new VerificationRecord
-        {
-            Id = SessionService.NewOpaqueId(), Type = VerificationTypes.NewPasswordIdentity, IdentifierType = "username", IdentifierValue = username,
-            ProtectedPassword = c.PasswordProtector.Protect(password),
-        };
-        interaction.VerificationRecords.Add(record);
-        return await c.Interactions.SaveAsync(interaction) ? TypedResults.Ok(new VerificationIdResponse(record.Id)) : NoInteraction();
     }
 
     /// <summary>
@@ -156,34 +142,97 @@ public static partial class ExperienceApi
         if (body.VerificationId is not { Length: > 0 } verificationId) return InvalidInput("verificationId is required.");
         var interaction = await c.Interactions.FindAsync(c.Http);
         if (interaction is null) return NoInteraction();
+        var settings = await c.Settings.GetAsync(c.Cancellation);
         // Checked again here (Logto too): the event may have been chosen before the mode changed.
-        if (EventDisabled(interaction.Event, (await c.Settings.GetAsync(c.Cancellation)).SignInMode) is { } disabled) return disabled;
+        if (EventDisabled(interaction.Event, settings.SignInMode) is { } disabled) return disabled;
         var record = interaction.VerificationRecords.FirstOrDefault(r => r.Id == verificationId);
-        var expectedType = interaction.Event == InteractionEvents.Register ? VerificationTypes.NewPasswordIdentity : VerificationTypes.Password;
-        if (record is null || record.Type != expectedType || interaction.Event == InteractionEvents.ForgotPassword)
-            return PlatformProblems.Create(400, "session.verification_failed", "No verified record with this id fits this interaction.");
-
-        if (record.Type == VerificationTypes.Password)
+        var usable = record is not null && interaction.Event switch
         {
-            interaction.UserId = record.UserId;
-            return await c.Interactions.SaveAsync(interaction) ? TypedResults.NoContent() : NoInteraction();
+            InteractionEvents.SignIn => record.Type == VerificationTypes.Password || VerificationTypes.IsCode(record.Type) && record.Verified,
+            InteractionEvents.Register => record.Type == VerificationTypes.NewPasswordIdentity || VerificationTypes.IsCode(record.Type) && record.Verified,
+            _ => VerificationTypes.IsCode(record.Type) && record.Verified,
+        };
+        if (!usable) return PlatformProblems.Create(400, "session.verification_failed", "No verified record with this id fits this interaction.");
+
+        return interaction.Event switch
+        {
+            InteractionEvents.Register => await RegisterAsync(c, interaction, record!, settings),
+            InteractionEvents.ForgotPassword => await IdentifyForResetAsync(c, interaction, record!, settings),
+            _ => await IdentifyForSignInAsync(c, interaction, record!, settings),
+        };
+    }
+
+    private static async Task<Results<NoContent, Created, ProblemHttpResult>> IdentifyForSignInAsync(
+        ExperienceContext c, Interaction interaction, VerificationRecord record, SignInExperienceSettings settings)
+    {
+        var userId = record.UserId;
+        if (VerificationTypes.IsCode(record.Type))
+        {
+            if (!settings.SignIn.Methods.Any(m => m.Identifier == record.IdentifierType && m.VerificationCode)) return SignInMethodNotEnabled();
+            userId = await c.Account.FindUserIdAsync(new AccountIdentifier(record.IdentifierType, record.IdentifierValue), c.Cancellation);
+            // The hosted UI turns this into "create an account?" (PUT interaction-event Register, then identification again).
+            if (userId is null) return PlatformProblems.Create(404, "user.user_not_exist", "No account uses this identifier.");
+            if ((await c.Account.GetUserAsync(userId, c.Cancellation))?.IsSuspended != false) return Suspended();
         }
+        interaction.UserId = userId;
+        return await c.Interactions.SaveAsync(interaction) ? TypedResults.NoContent() : NoInteraction();
+    }
+
+    private static async Task<Results<NoContent, Created, ProblemHttpResult>> IdentifyForResetAsync(
+        ExperienceContext c, Interaction interaction, VerificationRecord record, SignInExperienceSettings settings)
+    {
+        if (!settings.ForgotPasswordMethods.Contains(ForgotPasswordMethod(record.IdentifierType))) return ForgotPasswordMethodNotEnabled();
+        // Reached only with a correct code, which is never delivered to an address nobody owns: "not found" leaks nothing new.
+        var userId = await c.Account.FindUserIdAsync(new AccountIdentifier(record.IdentifierType, record.IdentifierValue), c.Cancellation);
+        if (userId is null) return PlatformProblems.Create(404, "user.user_not_exist", "No account uses this identifier.");
+        interaction.UserId = userId;
+        return await c.Interactions.SaveAsync(interaction) ? TypedResults.NoContent() : NoInteraction();
+    }
+
+    /// <summary>
+    /// Creates the user from the identifying record plus the profile collected so far, once the sign-up settings are
+    /// satisfied (422 <c>user.missing_profile</c> lists what is still needed).
+    /// </summary>
+    private static async Task<Results<NoContent, Created, ProblemHttpResult>> RegisterAsync(
+        ExperienceContext c, Interaction interaction, VerificationRecord record, SignInExperienceSettings settings)
+    {
+        if (!SignUpAccepts(settings.SignUp, record.IdentifierType))
+            return PlatformProblems.Create(422, "user.sign_up_method_not_enabled", "Registration with this identifier is not enabled.");
+        var profile = interaction.Profile;
+        var username = record.IdentifierType == "username" ? record.IdentifierValue : profile.Username;
+        var email = record.IdentifierType == "email" ? record.IdentifierValue : profile.PrimaryEmail;
+        var phone = record.IdentifierType == "phone" ? record.IdentifierValue : profile.PrimaryPhone;
+        var protectedPassword = record.ProtectedPassword ?? profile.ProtectedPassword;
+        if (VerificationTypes.IsCode(record.Type) && await c.Account.IdentifierExistsAsync(new AccountIdentifier(record.IdentifierType, record.IdentifierValue), c.Cancellation))
+            // The hosted UI turns this into "sign in instead?" (PUT interaction-event SignIn, then identification again).
+            return PlatformProblems.Create(422, $"user.{record.IdentifierType}_already_in_use", $"This {record.IdentifierType} is associated with an existing account.");
+        var missing = ProfileRequirements.Missing(settings.SignUp, new ProfileSnapshot(username, email, phone, protectedPassword is not null));
+        if (missing.Count > 0) return MissingProfile(missing);
 
         AccountUser user;
         try
         {
-            user = await c.Account.CreateUserAsync(record.IdentifierValue, c.PasswordProtector.Unprotect(record.ProtectedPassword!), c.Cancellation);
+            user = await c.Account.CreateUserAsync(new NewAccountUser(username, email, phone,
+                protectedPassword is null ? null : c.PasswordProtector.Unprotect(protectedPassword)), c.Cancellation);
         }
         catch (AccountProblemException e) when (e.Status is 400 or 422)
         {
             return PlatformProblems.Create(e.Status, e.Code, e.Message);
         }
-        // The record is consumed: the password ciphertext leaves Redis as soon as the user exists.
+        // Consumed: password ciphertexts leave Redis as soon as the user exists.
         interaction.VerificationRecords.Remove(record);
+        interaction.Profile = new();
         interaction.UserId = user.Id;
         await c.Interactions.SaveAsync(interaction);
         return TypedResults.Created();
     }
+
+    private static bool SignUpAccepts(SignUpSettings signUp, string identifierType) =>
+        signUp.Identifiers.Contains(identifierType)
+        || signUp.SecondaryIdentifiers.Any(s => s.Identifier == identifierType || s.Identifier == "emailOrPhone" && identifierType is "email" or "phone");
+
+    private static ProblemHttpResult MissingProfile(List<string> missing) =>
+        PlatformProblems.Create(422, "user.missing_profile", "Complete the profile first: " + string.Join(", ", missing) + ".", new { missingProfile = missing });
 
     /// <summary>The user ticked the terms box: kept on the interaction, recorded against the user at submit.</summary>
     public static async Task<Results<NoContent, ProblemHttpResult>> AgreeToTerms([AsParameters] ExperienceContext c)
@@ -202,19 +251,21 @@ public static partial class ExperienceApi
         _ => false,
     };
 
-    public static async Task<Results<Ok<RedirectResponse>, ProblemHttpResult>> Submit([AsParameters] ExperienceContext c)
+    public static async Task<Results<Ok<RedirectResponse>, NoContent, ProblemHttpResult>> Submit([AsParameters] ExperienceContext c)
     {
         var interaction = await c.Interactions.FindAsync(c.Http);
         if (interaction is null) return NoInteraction();
         if (interaction.UserId is null) return PlatformProblems.Create(400, "session.not_identified", "Identify the user before submitting.");
+        if (interaction.Event == InteractionEvents.ForgotPassword) return await SubmitPasswordResetAsync(c, interaction);
         var settings = await c.Settings.GetAsync(c.Cancellation);
+        if (TermsRequired(settings.AgreeToTermsPolicy, interaction.Event) && interaction.TermsAgreedAt is null)
+            return PlatformProblems.Create(422, "terms.not_agreed", "Agree to the terms of use and privacy policy first (POST /api/experience/terms/agree).");
+        if (await CompleteProfileAsync(c, interaction, settings) is { } incomplete) return incomplete;
         if (TermsRequired(settings.AgreeToTermsPolicy, interaction.Event))
         {
-            if (interaction.TermsAgreedAt is not { } agreedAt)
-                return PlatformProblems.Create(422, "terms.not_agreed", "Agree to the terms of use and privacy policy first (POST /api/experience/terms/agree).");
             await c.Terms.RecordAsync(new TermsAcceptance
             {
-                Id = SessionService.NewOpaqueId(), UserId = interaction.UserId, AcceptedAt = agreedAt, InteractionEvent = interaction.Event,
+                Id = SessionService.NewOpaqueId(), UserId = interaction.UserId, AcceptedAt = interaction.TermsAgreedAt!.Value, InteractionEvent = interaction.Event,
                 TermsOfUseUrl = settings.TermsOfUseUrl, PrivacyPolicyUrl = settings.PrivacyPolicyUrl,
             }, c.Cancellation);
         }
@@ -230,12 +281,38 @@ public static partial class ExperienceApi
         var query = QueryString.Create(interaction.Parameters.Select(p => new KeyValuePair<string, string?>(p.Key, p.Value)));
         return TypedResults.Ok(new RedirectResponse($"{c.Configuration.GetPublicUrl()}/oidc/auth{query}"));
     }
+
 }
 
 public static partial class UsernameRule
 {
     public const int MaxLength = 128;
     public static bool IsValid(string username) => username.Length is > 0 and <= MaxLength && Pattern().IsMatch(username);
+
+    /// <summary>
+    /// The tenant's <c>usernamePolicy</c> on top of the fixed rule (which account enforces too): length bounds and which
+    /// character classes are allowed. Returns why the username is refused, or null.
+    /// </summary>
+    public static string? Violation(string username, UsernamePolicySettings policy)
+    {
+        if (!IsValid(username)) return "A username is letters, digits and underscores, does not start with a digit, and has at most 128 characters.";
+        if (username.Length < policy.MinLength || username.Length > policy.MaxLength)
+            return $"A username has {policy.MinLength} to {policy.MaxLength} characters.";
+        var allowed = policy.AllowedChars;
+        foreach (var ch in username)
+        {
+            var ok = ch switch
+            {
+                >= 'a' and <= 'z' => allowed.Lowercase,
+                >= 'A' and <= 'Z' => allowed.Uppercase,
+                >= '0' and <= '9' => allowed.Numbers,
+                '_' => allowed.Underscore,
+                _ => false,
+            };
+            if (!ok) return "The username uses characters the policy does not allow.";
+        }
+        return null;
+    }
 
     // \z, not $: in .NET $ also matches before a final newline, which would admit "alice\n".
     [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*\z", RegexOptions.CultureInvariant)]

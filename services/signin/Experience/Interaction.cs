@@ -28,6 +28,19 @@ public sealed class Interaction
     public string? SubmittedSessionId { get; set; }
     /// <summary>Set by <c>POST /api/experience/terms/agree</c>; submit requires it when the terms policy is manual for this event.</summary>
     public DateTimeOffset? TermsAgreedAt { get; set; }
+    /// <summary>What the user supplied beyond the identifying record (profile completion, the new password of a reset).</summary>
+    public InteractionProfile Profile { get; set; } = new();
+}
+
+/// <summary>Profile values collected by <c>POST /api/experience/profile</c>; email and phone only once proven by a code.</summary>
+public sealed class InteractionProfile
+{
+    public string? Username { get; set; }
+    public string? PrimaryEmail { get; set; }
+    public string? PrimaryPhone { get; set; }
+    /// <summary>Data Protection ciphertext, never plaintext in Redis.</summary>
+    public string? ProtectedPassword { get; set; }
+    public bool IsEmpty => Username is null && PrimaryEmail is null && PrimaryPhone is null && ProtectedPassword is null;
 }
 
 public static class InteractionEvents
@@ -42,6 +55,11 @@ public static class VerificationTypes
 {
     public const string Password = "Password";
     public const string NewPasswordIdentity = "NewPasswordIdentity";
+    public const string EmailVerificationCode = "EmailVerificationCode";
+    public const string PhoneVerificationCode = "PhoneVerificationCode";
+
+    public static string ForCode(string identifierType) => identifierType == "email" ? EmailVerificationCode : PhoneVerificationCode;
+    public static bool IsCode(string type) => type is EmailVerificationCode or PhoneVerificationCode;
 }
 
 /// <summary>A verification that happened in the interaction; identification consumes it by id.</summary>
@@ -55,6 +73,10 @@ public sealed class VerificationRecord
     public string? UserId { get; init; }
     /// <summary>For <see cref="VerificationTypes.NewPasswordIdentity"/>: the chosen password, Data Protection ciphertext (never plaintext in Redis).</summary>
     public string? ProtectedPassword { get; init; }
+    /// <summary>For code records: notification's id of the code that was sent.</summary>
+    public string? VerificationCodeId { get; init; }
+    /// <summary>For code records: set once the right code was entered. Only verified records identify anyone.</summary>
+    public bool Verified { get; set; }
 }
 
 /// <summary>Interactions in Redis, keyed by an opaque id that only the browser's cookie carries.</summary>

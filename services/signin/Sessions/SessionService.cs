@@ -3,11 +3,13 @@ using System.Text;
 using Auth.Platform.Signin.Data;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
+using OpenIddict.Abstractions;
 
 namespace Auth.Platform.Signin.Sessions;
 
 /// <summary>Sign-in sessions: an opaque 256-bit cookie value whose hash finds the row in signindb.</summary>
-public sealed class SessionService(SigninDbContext db, TimeProvider time, IConfiguration configuration)
+public sealed class SessionService(SigninDbContext db, TimeProvider time, IConfiguration configuration,
+    IOpenIddictTokenManager tokens, IOpenIddictAuthorizationManager authorizations, ILogger<SessionService> logger)
 {
     public const string CookieName = "_session";
     private TimeSpan Lifetime => TimeSpan.FromDays(configuration.GetValue("Signin:SessionLifetimeDays", 14.0));
@@ -54,6 +56,21 @@ public sealed class SessionService(SigninDbContext db, TimeProvider time, IConfi
             await db.SaveChangesAsync(ct);
         }
         context.Response.Cookies.Delete(CookieName, CookieOptions(context, null));
+    }
+
+    /// <summary>
+    /// Ends every session of the user and revokes their refresh tokens and authorizations (password reset: Logto leaves them
+    /// alive, so a thief who had the old password keeps access; here a reset signs the user out everywhere).
+    /// </summary>
+    /// <returns>The number of sessions ended.</returns>
+    public async Task<int> EndAllForUserAsync(string userId, string reason, CancellationToken ct)
+    {
+        var ended = await db.Sessions.Where(s => s.UserId == userId).ExecuteDeleteAsync(ct);
+        var revokedTokens = await tokens.RevokeBySubjectAsync(userId, ct);
+        var revokedAuthorizations = await authorizations.RevokeBySubjectAsync(userId, ct);
+        logger.LogInformation("Ended {Sessions} sessions, revoked {Tokens} tokens and {Authorizations} authorizations of {UserId} ({Reason})",
+            ended, revokedTokens, revokedAuthorizations, userId, reason);
+        return ended;
     }
 
     internal static CookieOptions CookieOptions(HttpContext context, DateTimeOffset? expires) => new()

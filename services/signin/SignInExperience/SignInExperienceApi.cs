@@ -73,6 +73,13 @@ public static class SignInExperienceApi
             branding = new { s.Branding.DisplayName, appName = s.Branding.DisplayName, s.Branding.LogoUrl, s.Branding.DarkLogoUrl, s.Branding.PrimaryColor },
             color = new { s.Branding.PrimaryColor },
             s.LanguageInfo,
+            s.ForgotPasswordMethods,
+            // The hosted UI's "Forgot password?" link: shown only for channels that are enabled.
+            forgotPassword = new
+            {
+                email = s.ForgotPasswordMethods.Contains(ForgotPasswordMethodNames.Email),
+                phone = s.ForgotPasswordMethods.Contains(ForgotPasswordMethodNames.Phone),
+            },
             languages = new[] { "en", "fr" },
         });
     }

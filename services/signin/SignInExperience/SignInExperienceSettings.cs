@@ -20,6 +20,15 @@ public sealed class SignInExperienceSettings
     public string AgreeToTermsPolicy { get; set; } = AgreeToTermsPolicies.Automatic;
     public BrandingSettings Branding { get; set; } = new();
     public LanguageInfoSettings LanguageInfo { get; set; } = new();
+    /// <summary>Logto's <c>forgotPasswordMethods</c>: which code channels may reset a password.</summary>
+    public List<string> ForgotPasswordMethods { get; set; } = [ForgotPasswordMethodNames.Email, ForgotPasswordMethodNames.Phone];
+}
+
+public static class ForgotPasswordMethodNames
+{
+    public const string Email = "EmailVerificationCode";
+    public const string Phone = "PhoneVerificationCode";
+    public static readonly string[] All = [Email, Phone];
 }
 
 public sealed class SignUpSettings
@@ -143,6 +152,7 @@ public static class SignInExperienceRules
     };
 
     private static readonly string[] Identifiers = ["username", "email", "phone"];
+    private static readonly string[] SecondaryIdentifierNames = ["username", "email", "phone", "emailOrPhone"];
 
     /// <summary>Applies <paramref name="patch"/> to <paramref name="current"/>; returns the new settings or the reason they are refused.</summary>
     public static (SignInExperienceSettings? Settings, string? Error) Apply(SignInExperienceSettings current, JsonElement patch)
@@ -177,16 +187,30 @@ public static class SignInExperienceRules
             return "Sections may be changed but not set to null.";
         if (s.SignUp.Identifiers.Any(i => !Identifiers.Contains(i)) || s.SignUp.Identifiers.Distinct().Count() != s.SignUp.Identifiers.Count)
             return "signUp.identifiers must be distinct values of username, email, phone.";
-        // Only username + password is implemented end to end so far; accepting email/phone would advertise flows that fail.
-        if (s.SignUp.Identifiers.Any(i => i != "username") || s.SignIn.Methods.Any(m => m.Identifier != "username"))
-            return "Only the username identifier is supported for now.";
+        // Logto's shapes: none, username, email, phone, or email+phone meaning "either"; more identifiers go in secondaryIdentifiers.
+        if (s.SignUp.Identifiers.Contains("username") && s.SignUp.Identifiers.Count > 1)
+            return "signUp.identifiers is [], [username], [email], [phone] or [email, phone]; ask for more with secondaryIdentifiers.";
         if (s.SignUp.Identifiers.Contains("username") && !s.SignUp.Password) return "signUp.password is required when signing up with a username.";
-        if (s.SignUp.SecondaryIdentifiers is null || s.SignUp.SecondaryIdentifiers.Count > 0) return "signUp.secondaryIdentifiers are not supported yet.";
+        if (s.SignUp.Identifiers.Any(i => i is "email" or "phone") && !s.SignUp.Verify)
+            return "signUp.verify is required when signing up with an email or a phone: only verified addresses are stored.";
+        if (s.SignUp.SecondaryIdentifiers is null || s.SignUp.SecondaryIdentifiers.Any(x => x is null || !SecondaryIdentifierNames.Contains(x.Identifier)))
+            return "signUp.secondaryIdentifiers items are {identifier: username|email|phone|emailOrPhone, verify?}.";
+        var secondary = s.SignUp.SecondaryIdentifiers.Select(x => x.Identifier).ToList();
+        if (secondary.Distinct().Count() != secondary.Count || secondary.Any(s.SignUp.Identifiers.Contains)
+            || secondary.Contains("emailOrPhone") && (secondary.Contains("email") || secondary.Contains("phone") || s.SignUp.Identifiers.Any(i => i is "email" or "phone")))
+            return "signUp.secondaryIdentifiers must not repeat an identifier.";
+        if (s.SignIn.Methods.Any(m => m is null || !Identifiers.Contains(m.Identifier))) return "signIn.methods identifiers are username, email or phone.";
         if (s.SignIn.Methods.Count == 0 && s.SignInMode != SignInModes.Register) return "signIn.methods may not be empty unless signInMode is Register.";
         if (s.SignIn.Methods.Select(m => m.Identifier).Distinct().Count() != s.SignIn.Methods.Count) return "signIn.methods identifiers must be distinct.";
         if (s.SignIn.Methods.Any(m => !m.Password && !m.VerificationCode)) return "Each sign-in method needs password or verificationCode.";
         if (s.SignIn.Methods.Any(m => m.Identifier == "username" && (!m.Password || m.VerificationCode)))
             return "A username signs in with a password only.";
+        // A user who registered with an identifier must be able to sign in with it (Logto's console enforces the same).
+        if (s.SignInMode != SignInModes.Register && s.SignUp.Identifiers.Any(i => s.SignIn.Methods.All(m => m.Identifier != i)))
+            return "Every signUp identifier needs a signIn method.";
+        if (s.ForgotPasswordMethods is null || s.ForgotPasswordMethods.Any(m => !ForgotPasswordMethodNames.All.Contains(m))
+            || s.ForgotPasswordMethods.Distinct().Count() != s.ForgotPasswordMethods.Count)
+            return "forgotPasswordMethods items are EmailVerificationCode or PhoneVerificationCode.";
         if (s.SignUp.Identifiers.Count == 0 && s.SignInMode != SignInModes.SignIn) return "Registration needs at least one signUp identifier.";
 
         var p = s.PasswordPolicy;

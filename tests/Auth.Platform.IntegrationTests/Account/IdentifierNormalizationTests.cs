@@ -117,29 +117,4 @@ public sealed class IdentifierNormalizationTests(PlatformStackFixture fixture)
     }
 
     /// <summary>Sign-in (signin -> account's verify-password) finds the user whatever way the number is typed.</summary>
-    [Theory]
-    [InlineData("00")]
-    [InlineData("dashed")]
-    public async Task PasswordSignIn_WithPhoneTypedDifferently_FindsTheUser(string form)
-    {
-        using var management = await ManagementClientAsync(Stack);
-        var (spaced, e164) = NewFrenchMobile();
-        var id = (await CreateUserAsync(management, new { primaryPhone = spaced, password = "correct horse battery" })).GetProperty("id").GetString();
-        var typed = form == "00" ? "00 33 " + spaced[4..] : spaced.Replace(' ', '-');
-        using var client = new SigninClient(Stack.GatewayUrl, Stack.ManagementClient);
-        var app = await client.CreateApplicationAsync("SPA", "http://localhost:3000/callback");
-        using (await client.GetAsync(SigninClient.AuthorizePath(app.GetProperty("id").GetString()!, "http://localhost:3000/callback", SigninClient.NewPkce().Challenge))) { }
-        using (var put = await client.ExperienceAsync(HttpMethod.Put, "", new { interactionEvent = "SignIn" }))
-            Assert.Equal(HttpStatusCode.NoContent, put.StatusCode);
-
-        using var verification = await client.ExperienceAsync(HttpMethod.Post, "/verification/password",
-            new { identifier = new { type = "phone", value = typed }, password = "correct horse battery" });
-        Assert.Equal(HttpStatusCode.OK, verification.StatusCode);
-        var verificationId = (await verification.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("verificationId").GetString();
-        using (var identification = await client.ExperienceAsync(HttpMethod.Post, "/identification", new { verificationId }))
-            Assert.Equal(HttpStatusCode.NoContent, identification.StatusCode);
-        using var interaction = await client.ExperienceAsync(HttpMethod.Get, "/interaction");
-        Assert.Equal(id, (await ReadJsonAsync(interaction)).GetProperty("userId").GetString());
-        Assert.NotEqual(typed, e164);
-    }
 }

@@ -1,0 +1,68 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Auth.Platform.Signin.Notifications;
+
+public sealed record VerificationCodeRequest(
+    string Purpose, string Channel, string Recipient, string InteractionId, string Locale, bool Deliver, int LifetimeSeconds, int MaxAttempts);
+
+/// <summary>A problem answered by notification (Logto codes such as <c>verification_code.code_mismatch</c>).</summary>
+public sealed class NotificationProblemException(int status, string code, string? detail, JsonElement? data) : Exception(detail ?? code)
+{
+    public int Status { get; } = status;
+    public string Code { get; } = code;
+    public JsonElement? ProblemData { get; } = data;
+}
+
+/// <summary>Typed client of notification's <c>/internal/verification-codes</c> (service discovery name <c>http://notification</c>).</summary>
+public sealed class NotificationClient(HttpClient http)
+{
+    /// <returns>notification's code id, which the interaction's verification record keeps.</returns>
+    public async Task<string> SendVerificationCodeAsync(VerificationCodeRequest request, CancellationToken ct)
+    {
+        using var response = await http.PostAsJsonAsync("/internal/verification-codes", new
+        {
+            purpose = request.Purpose, channel = request.Channel, recipient = request.Recipient, interactionId = request.InteractionId,
+            locale = request.Locale, deliver = request.Deliver, lifetimeSeconds = request.LifetimeSeconds, maxAttempts = request.MaxAttempts,
+        }, ct);
+        await EnsureSuccessAsync(response, ct);
+        return (await response.Content.ReadFromJsonAsync<CreatedCode>(ct))!.VerificationCodeId;
+    }
+
+    /// <summary>Throws <see cref="NotificationProblemException"/> with notification's code when the code is not accepted.</summary>
+    public async Task VerifyCodeAsync(string verificationCodeId, string recipient, string code, CancellationToken ct)
+    {
+        using var response = await http.PostAsJsonAsync("/internal/verification-codes/verify", new { verificationCodeId, recipient, code }, ct);
+        await EnsureSuccessAsync(response, ct);
+    }
+
+    private static async Task EnsureSuccessAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        if (response.IsSuccessStatusCode) return;
+        var text = await response.Content.ReadAsStringAsync(ct);
+        ProblemBody? problem = null;
+        try { problem = string.IsNullOrWhiteSpace(text) ? null : JsonSerializer.Deserialize<ProblemBody>(text); }
+        catch (JsonException) { }
+        // Only notification's own coded answers are the user's business; anything else means the service is not usable now.
+        if (problem?.Code is null || response.StatusCode >= HttpStatusCode.InternalServerError && response.StatusCode != HttpStatusCode.BadGateway)
+            throw new HttpRequestException($"notification answered {(int)response.StatusCode}", null, response.StatusCode);
+        throw new NotificationProblemException((int)response.StatusCode, problem.Code, problem.Detail, problem.Data);
+    }
+
+    private sealed record CreatedCode(string VerificationCodeId);
+    private sealed record ProblemBody(
+        [property: JsonPropertyName("code")] string? Code,
+        [property: JsonPropertyName("detail")] string? Detail,
+        [property: JsonPropertyName("data")] JsonElement? Data);
+}
+
+public static class NotificationClientExtensions
+{
+    public static IHostApplicationBuilder AddNotificationClient(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddHttpClient<NotificationClient>(c => c.BaseAddress = new Uri(builder.Configuration["Signin:NotificationUrl"] ?? "http://notification"))
+            .AddHttpMessageHandler<ServiceTokenHandler>();
+        return builder;
+    }
+}
