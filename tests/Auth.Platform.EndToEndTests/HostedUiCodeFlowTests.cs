@@ -115,6 +115,10 @@ public sealed class HostedUiCodeFlowTests(PlatformStackFixture fixture) : IAsync
     public async Task ResetPassword_WithCodeFromMaildev_ThenSignInWithTheNewPassword()
     {
         await _ui.PatchSettingsAsync(EmailTenant);
+        await _ui.PatchSettingsAsync(new
+        {
+            signIn = new { methods = new[] { new { identifier = "email", password = true, verificationCode = true, isPasswordPrimary = true } } },
+        });
         var email = HostedUi.NewEmail();
         await _ui.CreateUserAsync(new { primaryEmail = email, password = "an old password 123" });
         var clientId = await _ui.CreateSpaAsync();
@@ -132,11 +136,12 @@ public sealed class HostedUiCodeFlowTests(PlatformStackFixture fixture) : IAsync
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Password changed");
         await HostedUi.AssertAccessibleAsync(page, "reset: done");
 
-        // Back to sign-in in the same interaction: email, then the password (the switch link, code being primary).
+        // Back to sign-in in the same interaction: the email first, then its password (primary here), with the code as the switch.
         await page.ClickAsync("#sign-in-link a");
         await page.FillAsync("#identifier", email);
         await page.ClickAsync("button[type=submit]");
-        await page.ClickAsync("#switch-method");
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Enter your password");
+        await Assertions.Expect(page.Locator("#switch-method")).ToHaveTextAsync("Sign in with a verification code instead");
         await page.FillAsync("#password", Password);
         await page.ClickAsync("button[type=submit]");
         await HostedUi.CallbackAsync(callback);

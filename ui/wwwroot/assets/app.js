@@ -337,10 +337,17 @@ async function codeSignIn(identifier, method, back) {
   const switchTo = method.password
     ? actionLine('switch-method', '', t('sign_in.use_password'), () => passwordScreen(identifier, method, back))
     : null;
-  await sendCodeThen(identifier, {
-    back, switchTo,
-    onVerified: (verificationId) => complete(verificationId, { identifier, viaCode: true, back }),
-  });
+  try {
+    await sendCodeThen(identifier, {
+      back, switchTo,
+      onVerified: (verificationId) => complete(verificationId, { identifier, viaCode: true, back }),
+    });
+  } catch (e) {
+    // No code can be sent right now (cooldown after a recent one, delivery down): the password still works, so offer it.
+    if (!method.password) throw e;
+    passwordScreen(identifier, method, back);
+    document.getElementById('error').textContent = messageFor(e);
+  }
 }
 
 // ---- registration -------------------------------------------------------------------------------------------------
