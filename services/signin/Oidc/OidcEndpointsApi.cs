@@ -68,15 +68,11 @@ public static class OidcEndpointsApi
         {
             if (request.HasPromptValue(PromptValues.None))
                 return Results.Forbid(ErrorProperties(Errors.LoginRequired, "The user is not signed in."), [Scheme]);
-            // first_screen is a wish: the sign-in mode decides which screens exist (Logto: /register redirects to sign-in when registration is off).
+            // first_screen and its companions are wishes: the resolver maps them as Logto does and the sign-in mode decides.
             var mode = (await signInExperience.GetAsync(ct)).SignInMode;
-            var firstScreen = mode == SignInModes.Register
-                || mode != SignInModes.SignIn && request.GetParameter("first_screen")?.ToString() == "register" ? "register" : "sign-in";
-            await interactions.CreateAsync(context, clientId, OriginalParameters(context.Request),
-                firstScreen == "register" ? InteractionEvents.Register : InteractionEvents.SignIn);
-            // The hosted UI picks its language from ui_locales before the browser's, as OIDC Core §3.1.2.1 asks.
-            var uiLocales = request.UiLocales is { Length: > 0 } locales ? "?ui_locales=" + Uri.EscapeDataString(locales) : "";
-            return Results.Redirect($"{configuration.GetPublicUrl()}/{firstScreen}{uiLocales}");
+            var firstScreen = FirstScreenResolver.Resolve(name => request.GetParameter(name)?.ToString(), mode);
+            await interactions.CreateAsync(context, clientId, OriginalParameters(context.Request), firstScreen.InteractionEvent);
+            return Results.Redirect(configuration.GetPublicUrl() + firstScreen.RelativeUrl);
         }
 
         var principal = BuildPrincipal(user!, session!, request.GetScopes(), request.GetResources());

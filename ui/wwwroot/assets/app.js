@@ -1,20 +1,485 @@
+// The hosted sign-in experience: Logto's screens over the public Experience API only.
+// Flow of a code sign-in:  identifier → (password | code) → identification → [profile completion] → [terms] → submit → redirectTo
 import { initI18n, t, has, renderLanguageSwitch } from './i18n.js';
-import { experience, followRedirect, ExperienceError } from './experience.js';
+import { experience, followRedirect } from './experience.js';
 import { h, readableTextOn } from './dom.js';
+import { screen, messageScreen, actionLine, routeLine, termsBlock, messageFor } from './forms.js';
+import { IDENTIFIER_TYPES, detectIdentifierType, normalizeIdentifier, isValidIdentifier, narrowTypes, inputHints } from './identifiers.js';
 
-const main = document.getElementById('main');
 let settings = {};
+const params = new URLSearchParams(location.search);
+/** What the user has done in this page load: the terms box ticked, the event the interaction is in. */
+const state = { termsAgreed: false, event: null };
+/** login_hint pre-fills the identifier on the first screen only (Logto), so it is consumed once. */
+let loginHint = (params.get('login_hint') ?? '').slice(0, 256);
+const takeLoginHint = () => { const hint = loginHint; loginHint = ''; return hint; };
 
-/** Branding from the sign-in experience when present; the page works without it. Only a name and a colour: no logo
- * URL, because a third-party image on the sign-in page would leak the visit (P-RF1). */
-async function loadSignInExperience() {
-  try {
-    settings = (await experience.signInExperience()) ?? {};
-  } catch {
-    settings = {};
+/** Another route of the UI, keeping the authentication parameters (ui_locales, identifier, …) but not login_hint. */
+function keep(path) {
+  const next = new URLSearchParams(location.search);
+  next.delete('login_hint');
+  const query = next.toString();
+  return query ? `${path}?${query}` : path;
+}
+
+// ---- the sign-in experience settings -------------------------------------------------------------------------------
+
+const DEFAULT_METHODS = [{ identifier: 'username', password: true, verificationCode: false, isPasswordPrimary: true }];
+const mode = () => settings.signInMode ?? 'SignInAndRegister';
+const canRegister = () => mode() !== 'SignIn';
+const canSignIn = () => mode() !== 'Register';
+/** Sign-in methods the UI can drive: codes exist for email and phone only. */
+const methods = () => (Array.isArray(settings.signIn?.methods) ? settings.signIn.methods : DEFAULT_METHODS)
+  .filter((m) => IDENTIFIER_TYPES.includes(m.identifier))
+  .map((m) => ({ ...m, verificationCode: Boolean(m.verificationCode) && m.identifier !== 'username' }))
+  .filter((m) => m.password || m.verificationCode);
+const methodFor = (type) => methods().find((m) => m.identifier === type);
+const signUpTypes = () => (Array.isArray(settings.signUp?.identifiers) ? settings.signUp.identifiers : ['username']).filter((x) => IDENTIFIER_TYPES.includes(x));
+/** forgotPassword {email, phone}; a server that does not say yet is assumed to offer both (the API answers either way). */
+const resetTypes = () => (settings.forgotPassword ? ['email', 'phone'].filter((x) => settings.forgotPassword[x]) : ['email', 'phone']);
+
+/** Logto's agreeToTermsPolicy: 'checkbox' on the forms it covers, 'text' (by continuing you agree) elsewhere. */
+function termsMode(event) {
+  if (!settings.termsOfUseUrl && !settings.privacyPolicyUrl) return null;
+  if (event === 'ForgotPassword') return null;
+  const policy = settings.agreeToTermsPolicy ?? 'Automatic';
+  if (policy === 'Manual' || (policy === 'ManualRegistrationOnly' && event === 'Register')) return 'checkbox';
+  return policy === 'Automatic' ? 'text' : null;
+}
+const termsFor = (event) => {
+  const m = termsMode(event);
+  if (!m || (m === 'checkbox' && state.termsAgreed)) return null;
+  return termsBlock(settings, m === 'checkbox');
+};
+/** Remembers a ticked box: the agreement is sent to the server right before submit. */
+const noteTerms = () => { if (document.getElementById('terms')?.checked) state.termsAgreed = true; };
+
+function identifierLabel(types) {
+  const order = IDENTIFIER_TYPES.filter((x) => types.includes(x));
+  return order.length === 1 ? t(`fields.${order[0]}`) : t(`fields.identifier.${order.join('_')}`);
+}
+
+/** Reads and checks the identifier input; shows the error itself and returns null when it is not usable. */
+function readIdentifier(value, types, ui) {
+  const type = detectIdentifierType(value, types);
+  if (!String(value ?? '').trim()) { ui.showError(t('errors.validation.identifier_required', { kind: identifierLabel(types).toLowerCase() }), ['identifier']); return null; }
+  const normalized = type ? normalizeIdentifier(type, value) : '';
+  if (!type || !isValidIdentifier(type, normalized)) {
+    ui.showError(t(type ? `errors.validation.invalid_${type}` : 'errors.validation.identifier_invalid', { kind: identifierLabel(types).toLowerCase() }), ['identifier']);
+    return null;
   }
+  return { type, value: normalized };
+}
+
+async function start(event) {
+  await experience.start(event);
+  state.event = event;
+}
+
+// ---- finishing: identification, cross-overs, profile completion, submit -----------------------------------------
+
+/**
+ * Identifies with a verification record and submits. Handles the answers that lead to another screen:
+ * SignIn by code for an unknown identifier → "create an account?"; Register with an existing identifier → "sign in
+ * instead?"; 422 user.missing_profile → profile completion, then the same step again.
+ */
+async function complete(verificationId, ctx) {
+  try {
+    await experience.identify(verificationId);
+  } catch (e) {
+    if (e.code === 'user.missing_profile') return profileScreen(e.data?.missingProfile, () => complete(verificationId, ctx));
+    if (!ctx.crossed && ctx.viaCode && e.code === 'user.user_not_exist' && state.event === 'SignIn' && canRegister())
+      return crossOverScreen('Register', verificationId, ctx);
+    if (!ctx.crossed && ctx.viaCode && (e.code === 'user.email_already_in_use' || e.code === 'user.phone_already_in_use')
+      && state.event === 'Register' && canSignIn() && methodFor(ctx.identifier.type)?.verificationCode)
+      return crossOverScreen('SignIn', verificationId, ctx);
+    throw e;
+  }
+  return submitInteraction();
+}
+
+async function submitInteraction() {
+  try {
+    if (state.termsAgreed && state.event !== 'ForgotPassword') await experience.agreeToTerms();
+    const result = await experience.submit();
+    if (result?.redirectTo) followRedirect(result.redirectTo);
+  } catch (e) {
+    if (e.code === 'user.missing_profile') return profileScreen(e.data?.missingProfile, submitInteraction);
+    if (e.code === 'terms.not_agreed') return termsScreen(submitInteraction);
+    throw e;
+  }
+  return undefined;
+}
+
+function crossOverScreen(event, verificationId, ctx) {
+  const toRegister = event === 'Register';
+  const key = toRegister ? 'cross_over.register' : 'cross_over.sign_in';
+  const needsTerms = termsMode(event) === 'checkbox' && !state.termsAgreed;
+  screen({
+    title: t(`${key}.title`),
+    intro: t(`${key}.body`, { identifier: ctx.identifier.value }),
+    terms: needsTerms ? termsBlock(settings, true) : null,
+    submitLabel: t(`${key}.confirm`),
+    footer: [actionLine('cancel', '', t('common.back'), ctx.back)],
+    onSubmit: async () => {
+      noteTerms();
+      await experience.switchEvent(event);
+      state.event = event;
+      await complete(verificationId, { ...ctx, crossed: true });
+    },
+  });
+}
+
+/** submit said the agreement is missing (the policy changed meanwhile, or a cross-over into registration). */
+function termsScreen(next) {
+  screen({
+    title: t('terms.title'),
+    terms: termsBlock(settings, true),
+    submitLabel: t('common.continue'),
+    onSubmit: async () => { noteTerms(); await next(); },
+  });
+}
+
+/** Profile completion: one missing item at a time; the step that asked is retried afterwards (it may ask for the next). */
+function profileScreen(missing, next) {
+  const items = Array.isArray(missing) ? missing : [];
+  const item = ['password', 'username', 'email', 'phone', 'emailOrPhone'].find((x) => items.includes(x)) ?? items[0];
+  if (item === 'password') {
+    return screen({
+      title: t('profile.password_title'),
+      intro: t('profile.password_intro'),
+      fields: [
+        { id: 'password', type: 'password', autocomplete: 'new-password', label: t('fields.new_password') },
+        { id: 'confirm-password', type: 'password', autocomplete: 'new-password', label: t('fields.confirm_password') },
+      ],
+      submitLabel: t('common.continue'),
+      onSubmit: async ({ password, 'confirm-password': confirm }, ui) => {
+        if (!password) return ui.showError(t('errors.validation.password_required'), ['password']);
+        if (password !== confirm) return ui.showError(t('errors.validation.passwords_mismatch'), ['confirm-password']);
+        await experience.addProfile({ type: 'password', value: password });
+        return next();
+      },
+    });
+  }
+  if (item === 'username') {
+    return screen({
+      title: t('profile.username_title'),
+      intro: t('profile.username_intro'),
+      fields: [{ id: 'identifier', autocomplete: 'username', label: t('fields.username') }],
+      submitLabel: t('common.continue'),
+      onSubmit: async ({ identifier }, ui) => {
+        const id = readIdentifier(identifier, ['username'], ui);
+        if (!id) return undefined;
+        await experience.addProfile({ type: 'username', value: id.value });
+        return next();
+      },
+    });
+  }
+  if (item === 'email' || item === 'phone' || item === 'emailOrPhone') {
+    const types = item === 'emailOrPhone' ? ['email', 'phone'] : [item];
+    const again = () => profileScreen(missing, next);
+    return screen({
+      title: t(`profile.${item}_title`),
+      intro: t('profile.identifier_intro'),
+      fields: [{ id: 'identifier', label: identifierLabel(types), ...inputHints(types) }],
+      submitLabel: t('code.send'),
+      onSubmit: async ({ identifier }, ui) => {
+        const id = readIdentifier(identifier, types, ui);
+        if (!id) return undefined;
+        const { verificationId } = await experience.sendCode(id, state.event ?? 'SignIn');
+        return codeScreen({
+          identifier: id, verificationId, back: again,
+          onVerified: async (verified) => { await experience.addProfile({ type: id.type, verificationId: verified }); await next(); },
+        });
+      },
+    });
+  }
+  return messageScreen(t('error_page.title'), t('errors.user.missing_profile'));
+}
+
+// ---- the code screen ----------------------------------------------------------------------------------------------
+
+const RESEND_AFTER = 60;
+
+/** Six digits, sent as soon as they are typed; resend once the countdown (60 s, or the server's retryAfter) is over. */
+function codeScreen({ identifier, verificationId, onVerified, back, switchTo, resendAfter = RESEND_AFTER }) {
+  let current = verificationId;
+  let timer;
+  const resend = h('button', { type: 'button', class: 'link', id: 'resend' }, t('code.resend'));
+  const status = h('p', { id: 'status', role: 'status', class: 'muted' });
+  const countdown = (seconds) => {
+    clearInterval(timer);
+    let left = Math.ceil(seconds);
+    const tick = () => {
+      if (!resend.isConnected && left < seconds) return clearInterval(timer);
+      if (left <= 0) { clearInterval(timer); resend.disabled = false; resend.textContent = t('code.resend'); return undefined; }
+      resend.disabled = true;
+      resend.textContent = t('code.resend_in', { seconds: left });
+      left -= 1;
+      return undefined;
+    };
+    tick();
+    timer = setInterval(tick, 1000);
+  };
+  const ui = screen({
+    title: t('code.title'),
+    intro: t(`code.intro_${identifier.type}`, { identifier: identifier.value }),
+    fields: [{ id: 'code', label: t('fields.code'), autocomplete: 'one-time-code', inputmode: 'numeric', maxlength: 6, pattern: '[0-9]*', hint: t('code.hint') }],
+    submitLabel: t('code.submit'),
+    after: [h('p', { class: 'resend' }, resend), status],
+    footer: [switchTo, back ? actionLine('back', '', t('common.back'), () => { clearInterval(timer); back(); }) : null],
+    onSubmit: async ({ code }, formUi) => {
+      const digits = String(code).replace(/\s/g, '');
+      if (!/^[0-9]{6}$/.test(digits)) return formUi.showError(t('errors.validation.code_format'), ['code']);
+      const { verificationId: verified } = await experience.verifyCode(identifier, current, digits);
+      clearInterval(timer);
+      return onVerified(verified);
+    },
+  });
+  const input = ui.form.querySelector('#code');
+  input.addEventListener('input', () => {
+    input.value = input.value.replace(/[^0-9]/g, '').slice(0, 6);
+    if (input.value.length === 6) ui.form.requestSubmit();
+  });
+  resend.addEventListener('click', async () => {
+    ui.clearError();
+    status.textContent = '';
+    resend.disabled = true;
+    try {
+      ({ verificationId: current } = await experience.sendCode(identifier, state.event ?? 'SignIn'));
+      status.textContent = t('code.resent');
+      countdown(RESEND_AFTER);
+      input.focus();
+    } catch (e) {
+      ui.showError(messageFor(e), []);
+      countdown(e.retryAfter ?? 0);
+    }
+  });
+  countdown(resendAfter);
+}
+
+/** Sends a code for the current event and opens the code screen; the send's errors stay on the calling form. */
+async function sendCodeThen(identifier, { back, switchTo, onVerified }) {
+  const { verificationId } = await experience.sendCode(identifier, state.event);
+  codeScreen({ identifier, verificationId, back, switchTo, onVerified });
+}
+
+// ---- sign-in ------------------------------------------------------------------------------------------------------
+
+function signInScreen({ identifierOnly = false } = {}) {
+  if (!canSignIn()) return registerScreen({ replace: '/register' });
+  let types = methods().map((m) => m.identifier);
+  if (identifierOnly) types = narrowTypes(types, params.get('identifier'));
+  if (types.length === 0) return messageScreen(t('sign_in.title'), t('sign_in.unavailable'));
+  // Password only: identifier and password on one screen (Logto); otherwise identifier first, then the primary method.
+  const passwordOnly = !identifierOnly && types.every((x) => methodFor(x).password && !methodFor(x).verificationCode);
+  const back = () => signInScreen({ identifierOnly });
+  const fields = [{ id: 'identifier', label: identifierLabel(types), value: takeLoginHint(), ...inputHints(types) }];
+  if (passwordOnly) fields.push({ id: 'password', type: 'password', autocomplete: 'current-password', label: t('fields.password') });
+  return screen({
+    title: t('sign_in.title'),
+    fields,
+    terms: termsFor('SignIn'),
+    submitLabel: passwordOnly ? t('sign_in.submit') : t('common.continue'),
+    footer: [
+      passwordOnly ? forgotPasswordLine() : null,
+      canRegister() ? routeLine('register-link', t('sign_in.no_account'), t('sign_in.create_account'), keep('/register')) : null,
+    ],
+    onSubmit: async ({ identifier, password }, ui) => {
+      const id = readIdentifier(identifier, types, ui);
+      if (!id) return undefined;
+      noteTerms();
+      if (passwordOnly) {
+        if (!password) return ui.showError(t('errors.validation.password_required'), ['password']);
+        await start('SignIn');
+        const { verificationId } = await experience.verifyPassword(id, password);
+        return complete(verificationId, { identifier: id, back });
+      }
+      const method = methodFor(id.type);
+      const passwordFirst = method.password && (method.isPasswordPrimary !== false || !method.verificationCode);
+      return passwordFirst ? passwordScreen(id, method, back) : codeSignIn(id, method, back);
+    },
+  });
+}
+
+function forgotPasswordLine() {
+  // Without the server's forgotPassword flags, offer the link only where accounts can have an email or a phone.
+  const offered = settings.forgotPassword ? resetTypes().length > 0
+    : [...methods().map((m) => m.identifier), ...signUpTypes()].some((x) => x === 'email' || x === 'phone');
+  return offered ? routeLine('forgot-password-link', '', t('sign_in.forgot_password'), keep('/reset-password')) : null;
+}
+
+function passwordScreen(identifier, method, back) {
+  const switchTo = method.verificationCode
+    ? actionLine('switch-method', '', t('sign_in.use_code'), async () => {
+      try { await codeSignIn(identifier, method, back); } catch (e) { const el = document.getElementById('error'); if (el) el.textContent = messageFor(e); }
+    })
+    : null;
+  screen({
+    title: t('sign_in.password_title'),
+    intro: t('sign_in.password_intro', { identifier: identifier.value }),
+    // The identifier again, for password managers (hidden from everyone else).
+    before: [h('input', { type: 'text', name: 'username', autocomplete: 'username', value: identifier.value, hidden: true, 'aria-hidden': 'true', tabindex: '-1' })],
+    fields: [{ id: 'password', type: 'password', autocomplete: 'current-password', label: t('fields.password') }],
+    submitLabel: t('sign_in.submit'),
+    footer: [switchTo, forgotPasswordLine(), actionLine('back', '', t('common.back'), back)],
+    onSubmit: async ({ password }, ui) => {
+      if (!password) return ui.showError(t('errors.validation.password_required'), ['password']);
+      await start('SignIn');
+      const { verificationId } = await experience.verifyPassword(identifier, password);
+      return complete(verificationId, { identifier, back });
+    },
+  });
+}
+
+async function codeSignIn(identifier, method, back) {
+  await start('SignIn');
+  const switchTo = method.password
+    ? actionLine('switch-method', '', t('sign_in.use_password'), () => passwordScreen(identifier, method, back))
+    : null;
+  try {
+    await sendCodeThen(identifier, {
+      back, switchTo,
+      onVerified: (verificationId) => complete(verificationId, { identifier, viaCode: true, back }),
+    });
+  } catch (e) {
+    // No code can be sent right now (cooldown after a recent one, delivery down): the password still works, so offer it.
+    if (!method.password) throw e;
+    passwordScreen(identifier, method, back);
+    document.getElementById('error').textContent = messageFor(e);
+  }
+}
+
+// ---- registration -------------------------------------------------------------------------------------------------
+
+function registerScreen({ identifierOnly = false, replace } = {}) {
+  if (replace) history.replaceState(null, '', keep(replace));
+  if (!canRegister()) return signInScreen();
+  let types = signUpTypes();
+  if (identifierOnly) types = narrowTypes(types, params.get('identifier'));
+  if (types.length === 0) return messageScreen(t('register.title'), t('register.unavailable'));
+  const usernameOnly = types.length === 1 && types[0] === 'username';
+  const back = () => registerScreen({ identifierOnly });
+  const fields = [{ id: 'identifier', label: identifierLabel(types), value: takeLoginHint(), ...(usernameOnly ? { autocomplete: 'username' } : inputHints(types)) }];
+  if (usernameOnly) {
+    fields.push({ id: 'password', type: 'password', autocomplete: 'new-password', label: t('fields.password') },
+      { id: 'confirm-password', type: 'password', autocomplete: 'new-password', label: t('fields.confirm_password') });
+  }
+  return screen({
+    title: t('register.title'),
+    fields,
+    terms: termsFor('Register'),
+    submitLabel: usernameOnly ? t('register.submit') : t('common.continue'),
+    footer: [canSignIn() ? routeLine('sign-in-link', t('register.have_account'), t('register.sign_in'), keep('/sign-in')) : null],
+    onSubmit: async ({ identifier, password, 'confirm-password': confirm }, ui) => {
+      const id = readIdentifier(identifier, types, ui);
+      if (!id) return undefined;
+      noteTerms();
+      if (usernameOnly) return registerWithPassword(id, password, confirm, ui, back);
+      if (id.type === 'username') return choosePasswordScreen(id, back);
+      await start('Register');
+      return sendCodeThen(id, { back, onVerified: (verificationId) => complete(verificationId, { identifier: id, viaCode: true, back }) });
+    },
+  });
+}
+
+async function registerWithPassword(identifier, password, confirm, ui, back) {
+  if (!password) return ui.showError(t('errors.validation.password_required'), ['password']);
+  if (password !== confirm) return ui.showError(t('errors.validation.passwords_mismatch'), ['confirm-password']);
+  await start('Register');
+  const { verificationId } = await experience.newPasswordIdentity(identifier, password);
+  return complete(verificationId, { identifier, back });
+}
+
+function choosePasswordScreen(identifier, back) {
+  screen({
+    title: t('register.password_title'),
+    intro: t('register.password_intro', { identifier: identifier.value }),
+    fields: [
+      { id: 'password', type: 'password', autocomplete: 'new-password', label: t('fields.password') },
+      { id: 'confirm-password', type: 'password', autocomplete: 'new-password', label: t('fields.confirm_password') },
+    ],
+    submitLabel: t('register.submit'),
+    footer: [actionLine('back', '', t('common.back'), back)],
+    onSubmit: ({ password, 'confirm-password': confirm }, ui) => registerWithPassword(identifier, password, confirm, ui, back),
+  });
+}
+
+// ---- reset password -----------------------------------------------------------------------------------------------
+
+function resetScreen() {
+  const types = narrowTypes(resetTypes(), params.get('identifier'));
+  const signInLink = routeLine('sign-in-link', '', t('reset.back_to_sign_in'), keep('/sign-in'));
+  if (types.length === 0) return messageScreen(t('reset.title'), t('reset.unavailable'), signInLink);
+  return screen({
+    title: t('reset.title'),
+    intro: t('reset.intro'),
+    fields: [{ id: 'identifier', label: identifierLabel(types), value: takeLoginHint(), ...inputHints(types) }],
+    submitLabel: t('code.send'),
+    footer: [signInLink],
+    onSubmit: async ({ identifier }, ui) => {
+      const id = readIdentifier(identifier, types, ui);
+      if (!id) return undefined;
+      await start('ForgotPassword');
+      return sendCodeThen(id, {
+        back: resetScreen,
+        onVerified: async (verificationId) => { await experience.identify(verificationId); newPasswordScreen(); },
+      });
+    },
+  });
+}
+
+function newPasswordScreen() {
+  screen({
+    title: t('reset.new_password_title'),
+    fields: [
+      { id: 'password', type: 'password', autocomplete: 'new-password', label: t('fields.new_password') },
+      { id: 'confirm-password', type: 'password', autocomplete: 'new-password', label: t('fields.confirm_password') },
+    ],
+    submitLabel: t('reset.submit'),
+    onSubmit: async ({ password, 'confirm-password': confirm }, ui) => {
+      if (!password) return ui.showError(t('errors.validation.password_required'), ['password']);
+      if (password !== confirm) return ui.showError(t('errors.validation.passwords_mismatch'), ['confirm-password']);
+      await experience.resetPassword(password);
+      await experience.submit();
+      return messageScreen(t('reset.done_title'), t('reset.done_body'),
+        routeLine('sign-in-link', '', t('reset.back_to_sign_in'), keep('/sign-in')));
+    },
+  });
+}
+
+// ---- enterprise SSO -----------------------------------------------------------------------------------------------
+
+function singleSignOnScreen() {
+  screen({
+    title: t('sso.title'),
+    intro: t('sso.intro'),
+    fields: [{ id: 'identifier', label: t('fields.email'), value: takeLoginHint(), type: 'email', autocomplete: 'email', inputmode: 'email' }],
+    terms: termsFor('SignIn'),
+    submitLabel: t('common.continue'),
+    footer: [canSignIn() ? routeLine('sign-in-link', '', t('sso.other_methods'), keep('/sign-in')) : null],
+    onSubmit: async ({ identifier }, ui) => {
+      const id = readIdentifier(identifier, ['email'], ui);
+      if (!id) return;
+      // No enterprise connector exists yet: every domain answers the same, localised here (no request is needed).
+      ui.showError(t('sso.no_connector', { domain: id.value.split('@')[1] }), ['identifier']);
+    },
+  });
+}
+
+// ---- pages --------------------------------------------------------------------------------------------------------
+
+/** /error?code=...: a known code gets its localized text; anything else gets the generic text (no reflected copy). */
+function errorView() {
+  const code = params.get('code') ?? '';
+  const key = /^[a-z_]+(\.[a-z_]+)*$/.test(code) && has(`errors.${code}`) ? `errors.${code}` : 'error_page.body';
+  messageScreen(t('error_page.title'), t(key, { wait: t('common.a_moment') }));
+}
+
+/** Branding from the sign-in experience: only a name and a colour, no logo URL (a third-party image would leak the visit). */
+function applyBranding() {
   const branding = settings.branding ?? {};
-  const name = branding.appName ?? branding.name ?? settings.appName;
+  const name = branding.appName ?? branding.displayName ?? branding.name ?? settings.appName;
   if (typeof name === 'string' && name.trim()) document.getElementById('app-name').textContent = name.trim();
   const color = branding.primaryColor ?? settings.color?.primaryColor;
   if (typeof color === 'string' && /^#[0-9a-f]{6}$/i.test(color)) {
@@ -23,160 +488,24 @@ async function loadSignInExperience() {
   }
 }
 
-const keep = (path) => `${path}${location.search}`;
-
-/** The message for an error code; unknown codes get a generic sentence, never the server's text. */
-function messageFor(error) {
-  const code = error instanceof ExperienceError ? error.code : 'unknown';
-  if (code === 'password.rejected') {
-    const reasons = (error.data?.reasons ?? []).map((r) => (typeof r === 'string' ? r : r?.code)).filter(Boolean);
-    const details = reasons.map((r) => `password_reasons.${String(r).replace(/^password_rejected\./, '')}`).filter(has).map((k) => t(k));
-    return [t('errors.password.rejected'), ...details].join(' ');
-  }
-  if (has(`errors.${code}`)) return t(`errors.${code}`);
-  return t(error instanceof ExperienceError && error.status >= 500 ? 'errors.request.unavailable' : 'errors.unknown');
-}
-
-function field({ id, type = 'text', autocomplete, label }) {
-  return h('div', { class: 'field' },
-    h('label', { for: id }, label),
-    h('input', { id, name: id, type, autocomplete, required: true, autocapitalize: 'none', spellcheck: 'false' }));
-}
-
-/** One form for both flows: the error region is a live region, and failing inputs point at it. */
-function credentialsForm({ title, fields, submitLabel, onSubmit, footer }) {
-  const error = h('div', { id: 'error', class: 'error', role: 'alert', tabindex: '-1', 'aria-live': 'assertive', 'aria-atomic': 'true' });
-  const button = h('button', { type: 'submit' }, submitLabel);
-  const form = h('form', { novalidate: true }, error, ...fields.map(field), button);
-  const inputs = () => [...form.querySelectorAll('input')];
-
-  const showError = (message, invalidIds = inputs().map((i) => i.id)) => {
-    error.textContent = message;
-    for (const input of inputs()) {
-      const invalid = invalidIds.includes(input.id);
-      if (invalid) {
-        input.setAttribute('aria-invalid', 'true');
-        input.setAttribute('aria-describedby', 'error');
-      } else {
-        input.removeAttribute('aria-invalid');
-        input.removeAttribute('aria-describedby');
-      }
-    }
-    const first = form.querySelector('[aria-invalid="true"]');
-    (first ?? error).focus?.();
-  };
-  const clearError = () => {
-    error.textContent = '';
-    for (const input of inputs()) { input.removeAttribute('aria-invalid'); input.removeAttribute('aria-describedby'); }
-  };
-
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    clearError();
-    const values = Object.fromEntries(inputs().map((i) => [i.id, i.value]));
-    button.disabled = true;
-    form.setAttribute('aria-busy', 'true');
-    try {
-      await onSubmit(values, showError);
-    } catch (e) {
-      showError(messageFor(e), invalidFieldsFor(e));
-    } finally {
-      button.disabled = false;
-      form.removeAttribute('aria-busy');
-    }
-  });
-  main.replaceChildren(h('h1', {}, title), form, footer ?? '');
-  document.title = title;
-  form.querySelector('input')?.focus();
-}
-
-function invalidFieldsFor(error) {
-  switch (error?.code) {
-    case 'user.username_already_in_use': return ['identifier'];
-    case 'password.rejected': return ['password', 'confirm-password'];
-    case 'session.invalid_credentials': return ['identifier', 'password'];
-    default: return [];
-  }
-}
-
-async function completeInteraction(verificationId) {
-  await experience.identify(verificationId);
-  const result = await experience.submit();
-  followRedirect(result.redirectTo);
-}
-
-function signInView() {
-  const showRegister = settings.signInMode !== 'SignIn';
-  credentialsForm({
-    title: t('sign_in.title'),
-    submitLabel: t('sign_in.submit'),
-    fields: [
-      { id: 'identifier', autocomplete: 'username', label: t('fields.username') },
-      { id: 'password', type: 'password', autocomplete: 'current-password', label: t('fields.password') },
-    ],
-    footer: showRegister
-      ? h('p', { class: 'switch', id: 'register-link' }, t('sign_in.no_account'), ' ', h('a', { href: keep('/register') }, t('sign_in.create_account')))
-      : null,
-    onSubmit: async ({ identifier, password }, showError) => {
-      if (!identifier.trim()) return showError(t('errors.validation.username_required'), ['identifier']);
-      if (!password) return showError(t('errors.validation.password_required'), ['password']);
-      await experience.start('SignIn');
-      const { verificationId } = await experience.verifyPassword(identifier.trim(), password);
-      await completeInteraction(verificationId);
-    },
-  });
-}
-
-function registerView() {
-  const showSignIn = settings.signInMode !== 'Register';
-  credentialsForm({
-    title: t('register.title'),
-    submitLabel: t('register.submit'),
-    fields: [
-      { id: 'identifier', autocomplete: 'username', label: t('fields.username') },
-      { id: 'password', type: 'password', autocomplete: 'new-password', label: t('fields.password') },
-      { id: 'confirm-password', type: 'password', autocomplete: 'new-password', label: t('fields.confirm_password') },
-    ],
-    footer: showSignIn
-      ? h('p', { class: 'switch', id: 'sign-in-link' }, t('register.have_account'), ' ', h('a', { href: keep('/sign-in') }, t('register.sign_in')))
-      : null,
-    onSubmit: async ({ identifier, password, 'confirm-password': confirm }, showError) => {
-      if (!identifier.trim()) return showError(t('errors.validation.username_required'), ['identifier']);
-      if (!password) return showError(t('errors.validation.password_required'), ['password']);
-      if (password !== confirm) return showError(t('errors.validation.passwords_mismatch'), ['confirm-password']);
-      await experience.start('Register');
-      const { verificationId } = await experience.newPasswordIdentity(identifier.trim(), password);
-      await completeInteraction(verificationId);
-    },
-  });
-}
-
-function messageView(titleKey, bodyKey, extra) {
-  const title = t(titleKey);
-  main.replaceChildren(h('h1', {}, title), h('p', { id: 'message' }, t(bodyKey)), extra ?? '');
-  document.title = title;
-}
-
-/** /error?code=...: a known code gets its localized text; anything else gets the generic text (no reflected copy). */
-function errorView() {
-  const code = new URLSearchParams(location.search).get('code') ?? '';
-  const key = /^[a-z_]+(\.[a-z_]+)*$/.test(code) && has(`errors.${code}`) ? `errors.${code}` : 'error_page.body';
-  messageView('error_page.title', key);
-}
-
 const routes = {
-  '/sign-in': signInView,
-  '/register': registerView,
+  '/sign-in': () => signInScreen(),
+  '/identifier-sign-in': () => signInScreen({ identifierOnly: true }),
+  '/register': () => registerScreen({ replace: canRegister() ? undefined : '/sign-in' }),
+  '/identifier-register': () => registerScreen({ identifierOnly: true, replace: canRegister() ? undefined : '/sign-in' }),
+  '/reset-password': resetScreen,
+  '/single-sign-on': singleSignOnScreen,
   '/error': errorView,
-  '/': () => messageView('home.title', 'home.body'),
+  '/': () => messageScreen(t('home.title'), t('home.body')),
 };
 
-async function start() {
-  await initI18n();
+async function boot() {
+  try { settings = (await experience.signInExperience()) ?? {}; } catch { settings = {}; }
+  await initI18n(settings.languageInfo);
   renderLanguageSwitch(document.getElementById('language-switch'));
-  await loadSignInExperience();
+  applyBranding();
   const path = location.pathname.replace(/\/+$/, '') || '/';
-  (routes[path] ?? (() => messageView('not_found.title', 'not_found.body')))();
+  (routes[path] ?? (() => messageScreen(t('not_found.title'), t('not_found.body'))))();
 }
 
-start();
+boot();

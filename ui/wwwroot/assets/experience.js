@@ -1,10 +1,12 @@
 // Client of the public Experience API (same origin, through the gateway). Errors surface as codes only.
 export class ExperienceError extends Error {
-  constructor(code, status = 0, data = undefined) {
+  constructor(code, status = 0, data = undefined, retryAfter = undefined) {
     super(code);
     this.code = code;
     this.status = status;
     this.data = data;
+    /** Seconds to wait (data.retryAfter, else the Retry-After header), for 429 answers. */
+    this.retryAfter = retryAfter;
   }
 }
 
@@ -25,19 +27,31 @@ async function call(method, path, body) {
   try { json = text ? JSON.parse(text) : undefined; } catch { json = undefined; }
   if (!response.ok) {
     const code = json && typeof json.code === 'string' ? json.code : response.status >= 500 ? 'request.unavailable' : 'request.failed';
-    throw new ExperienceError(code, response.status, json?.data);
+    const header = Number.parseInt(response.headers.get('Retry-After') ?? '', 10);
+    const fromData = Number(json?.data?.retryAfter);
+    const retryAfter = Number.isFinite(fromData) && fromData > 0 ? fromData : Number.isFinite(header) && header > 0 ? header : undefined;
+    throw new ExperienceError(code, response.status, json?.data, retryAfter);
   }
   return json;
 }
 
+const post = (path, body) => call('POST', `/api/experience${path}`, body);
+
+/** identifier = { type: 'username' | 'email' | 'phone', value } everywhere, as Logto's API takes it. */
 export const experience = {
   start: (interactionEvent) => call('PUT', '/api/experience', { interactionEvent }),
-  verifyPassword: (username, password) =>
-    call('POST', '/api/experience/verification/password', { identifier: { type: 'username', value: username }, password }),
-  newPasswordIdentity: (username, password) =>
-    call('POST', '/api/experience/verification/new-password-identity', { identifier: { type: 'username', value: username }, password }),
-  identify: (verificationId) => call('POST', '/api/experience/identification', { verificationId }),
-  submit: () => call('POST', '/api/experience/submit'),
+  /** Cross-overs: SignIn ⇄ Register keeping the verification records. */
+  switchEvent: (interactionEvent) => call('PUT', '/api/experience/interaction-event', { interactionEvent }),
+  interaction: () => call('GET', '/api/experience/interaction'),
+  verifyPassword: (identifier, password) => post('/verification/password', { identifier, password }),
+  newPasswordIdentity: (identifier, password) => post('/verification/new-password-identity', { identifier, password }),
+  sendCode: (identifier, interactionEvent) => post('/verification/verification-code', { identifier, interactionEvent }),
+  verifyCode: (identifier, verificationId, code) => post('/verification/verification-code/verify', { identifier, verificationId, code }),
+  identify: (verificationId) => post('/identification', verificationId ? { verificationId } : {}),
+  addProfile: (profile) => post('/profile', profile),
+  resetPassword: (password) => call('PUT', '/api/experience/profile/password', { password }),
+  agreeToTerms: () => post('/terms/agree'),
+  submit: () => post('/submit'),
   signInExperience: () => call('GET', '/api/.well-known/sign-in-exp'),
 };
 

@@ -5,10 +5,12 @@ let dictionary = {};
 let fallbackDictionary = {};
 export let locale = FALLBACK;
 
-/** ui_locales (space-separated, OIDC style) wins, then the browser's languages, then English. */
-export function detectLocale(search = location.search, languages = navigator.languages ?? [navigator.language]) {
+/** ui_locales (space-separated, OIDC style) wins, then the browser's languages (unless the sign-in experience turns
+ * auto-detection off), then the experience's fallback language, then English. */
+export function detectLocale(search = location.search, languages = navigator.languages ?? [navigator.language], languageInfo = {}) {
   const requested = new URLSearchParams(search).get('ui_locales');
-  const candidates = [...(requested ? requested.split(/\s+/) : []), ...(languages ?? [])];
+  const browser = languageInfo.autoDetect === false ? [] : (languages ?? []);
+  const candidates = [...(requested ? requested.split(/\s+/) : []), ...browser, languageInfo.fallbackLanguage];
   for (const candidate of candidates) {
     const base = String(candidate || '').toLowerCase().split('-')[0];
     if (SUPPORTED.includes(base)) return base;
@@ -22,8 +24,8 @@ async function load(lang) {
   return response.json();
 }
 
-export async function initI18n() {
-  locale = detectLocale();
+export async function initI18n(languageInfo = {}) {
+  locale = detectLocale(location.search, navigator.languages ?? [navigator.language], languageInfo ?? {});
   document.documentElement.lang = locale;
   try {
     fallbackDictionary = await load(FALLBACK);
