@@ -5,6 +5,7 @@ using Auth.Platform.Signin.Applications;
 using Auth.Platform.Signin.Data;
 using Auth.Platform.Signin.Experience;
 using Auth.Platform.Signin.Keys;
+using Auth.Platform.Signin.Mfa;
 using Auth.Platform.Signin.Oidc;
 using Auth.Platform.Signin.Sessions;
 using Auth.Platform.Signin.SignInExperience;
@@ -25,6 +26,7 @@ public static class SigninServiceExtensions
         builder.AddServerKeys();
         builder.AddOidcServer();
         builder.AddAccountClient();
+        builder.AddMfaClient();
         builder.AddApplicationsApi();
         builder.AddSignInExperience();
         builder.Services.AddScoped<SessionService>();

@@ -207,6 +207,7 @@ public static partial class ExperienceApi
         var interaction = await c.Interactions.FindAsync(c.Http);
         if (interaction is null) return NoInteraction();
         if (interaction.UserId is null) return PlatformProblems.Create(400, "session.not_identified", "Identify the user before submitting.");
+        if (await MfaExperienceApi.CheckMfaAsync(c, interaction) is { } mfaRequired) return mfaRequired;
         var settings = await c.Settings.GetAsync(c.Cancellation);
         if (TermsRequired(settings.AgreeToTermsPolicy, interaction.Event))
         {
