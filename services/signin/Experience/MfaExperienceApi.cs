@@ -236,7 +236,7 @@ public static class MfaExperienceApi
         var userId = interaction!.UserId!;
         if (state!.VerifiedUserId != userId && (await c.Mfa.ListFactorsAsync(userId, c.Cancellation)).Length > 0)
             return PlatformProblems.Create(403, "session.mfa.require_mfa_verification", "Verify an existing factor before adding another.");
-        await c.Mfa.BindAsync(userId, record.MfaId, null, c.Cancellation);
+        await c.Mfa.BindFactorAsync(userId, record.MfaId, null, c.Cancellation);
         state.Records.Remove(record);
         // Binding a TOTP or WebAuthn factor proved possession of it: this interaction has passed MFA.
         if (body.Type != BackupCode) (state.VerifiedUserId, state.VerifiedFactor) = (userId, body.Type);

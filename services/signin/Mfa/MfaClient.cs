@@ -44,7 +44,7 @@ public sealed class MfaClient(HttpClient http)
     public Task VerifyWebAuthnRegistrationAsync(string userId, string enrolmentId, JsonElement payload, CancellationToken ct) =>
         SendAsync<JsonElement>(HttpMethod.Post, $"/internal/mfa/users/{E(userId)}/webauthn/registrations/{E(enrolmentId)}/verify", new { payload }, ct);
 
-    public Task<MfaFactor> BindAsync(string userId, string enrolmentId, string? name, CancellationToken ct) =>
+    public Task<MfaFactor> BindFactorAsync(string userId, string enrolmentId, string? name, CancellationToken ct) =>
         SendAsync<MfaFactor>(HttpMethod.Post, $"/internal/mfa/users/{E(userId)}/enrolments/{E(enrolmentId)}/bind", new { name }, ct);
 
     public Task<MfaVerified> VerifyTotpAsync(string userId, string code, CancellationToken ct) =>
@@ -86,8 +86,14 @@ public static class MfaClientExtensions
     /// <summary>Needs <c>AddAccountClient</c> first: it registers the service token provider and handler this client shares.</summary>
     public static IHostApplicationBuilder AddMfaClient(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddHttpClient<MfaClient>(c => c.BaseAddress = new Uri(builder.Configuration["Signin:MfaUrl"] ?? "http://mfa"))
+        var client = builder.Services.AddHttpClient<MfaClient>(c => c.BaseAddress = new Uri(builder.Configuration["Signin:MfaUrl"] ?? "http://mfa"))
             .AddHttpMessageHandler<ServiceTokenHandler>();
+        // No retries: a verification is not idempotent (each call counts as an attempt), and the standard retry also
+        // honours a lockout's Retry-After (minutes) while the user waits. Timeouts and the circuit breaker stay.
+#pragma warning disable EXTEXP0001 // evaluation API; the only way to replace the handler ServiceDefaults adds to every client
+        client.RemoveAllResilienceHandlers();
+#pragma warning restore EXTEXP0001
+        client.AddStandardResilienceHandler(o => o.Retry.ShouldHandle = _ => ValueTask.FromResult(false));
         return builder;
     }
 }
