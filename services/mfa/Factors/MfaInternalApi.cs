@@ -248,7 +248,20 @@ public static class MfaInternalApi
             return PlatformProblems.Create(422, "session.mfa.backup_code_can_not_be_alone", "Backup codes need another factor first.");
 
         var strategy = c.Db.Database.CreateExecutionStrategy();
-        var bound = await strategy.ExecuteAsync(async ct =>
+        bool bound;
+        try
+        {
+            bound = await BindInTransactionAsync();
+        }
+        catch (DbUpdateException e) when (e.InnerException is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation })
+        {
+            // The same authenticator registered twice concurrently (W-R19): the unique index decides.
+            return WebAuthnFailed(WebAuthnReasons.CredentialAlreadyRegistered);
+        }
+        if (!bound) return EnrolmentNotFound();
+        return TypedResults.Created((string?)null, ToResponse(factor, factor.Type == FactorTypes.BackupCode ? BackupCodeGenerator.CodeCount : null));
+
+        Task<bool> BindInTransactionAsync() => strategy.ExecuteAsync(async ct =>
         {
             await using var tx = await c.Db.Database.BeginTransactionAsync(ct);
             // Consumed atomically: two binds of one enrolment cannot both succeed.
@@ -268,8 +281,6 @@ public static class MfaInternalApi
             await tx.CommitAsync(ct);
             return true;
         }, c.Cancellation);
-        if (!bound) return EnrolmentNotFound();
-        return TypedResults.Created((string?)null, ToResponse(factor, factor.Type == FactorTypes.BackupCode ? BackupCodeGenerator.CodeCount : null));
     }
 
     private static MfaFactor NewTotpFactor(MfaContext c, string userId, TotpState state) => new()
