@@ -51,6 +51,8 @@ public static class PlatformTopology
         var mfa = builder.AddProject("mfa", "services/mfa/Auth.Platform.Mfa.csproj")
             .WithReference(mfaDb).WaitFor(mfaDb)
             .WithReference(eventbus).WaitFor(eventbus);
+        // signin calls mfa while a user waits (factors, verification); mfa needs nothing from signin but its JWKS.
+        signin.WithReference(mfa);
 
         var organization = builder.AddProject("organization", "services/organization/Auth.Platform.Organization.csproj")
             .WithReference(organizationDb).WaitFor(organizationDb)
@@ -72,7 +74,7 @@ public static class PlatformTopology
 
         // Services with /internal endpoints validate service tokens with signin's JWKS, fetched when the first call
         // arrives: they reference signin without waiting for it (signin itself waits for account).
-        foreach (var validatesTokens in new[] { account, organization, notification }) validatesTokens.WithReference(signin);
+        foreach (var validatesTokens in new[] { account, mfa, organization, notification }) validatesTokens.WithReference(signin);
         // signin sends verification codes through notification when a user asks for one; no need to wait at startup.
         signin.WithReference(notification);
 

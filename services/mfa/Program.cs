@@ -1,15 +1,17 @@
-using Auth.Platform.BuildingBlocks.Messaging;
 using Auth.Platform.BuildingBlocks.Persistence;
 using Auth.Platform.Mfa.Data;
+using Auth.Platform.Mfa.Factors;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddPlatformDefaults();
-builder.AddPlatformDbContext<MfaDbContext>("mfadb");
-builder.AddPlatformMessaging<MfaDbContext>("mfa");
+builder.AddMfaServices();
 
 var app = builder.Build();
 if (await app.MigrateDatabaseAsync<MfaDbContext>(args)) return;
 app.UsePlatformDefaults();
+app.UseAuthentication();
+app.UseAuthorization();
 app.MapDefaultEndpoints();
+app.MapMfaInternalApi();
 app.Run();

@@ -18,6 +18,7 @@ app.MapDefaultEndpoints();
 app.MapOpenApi();
 app.MapOidcEndpointsApi();
 app.MapExperienceApi();
+app.MapMfaExperienceApi();
 app.MapApplicationsApi();
 app.MapSignInExperienceApi();
 app.Run();

@@ -6,6 +6,7 @@ using Auth.Platform.Signin.Data;
 using Auth.Platform.Signin.Experience;
 using Auth.Platform.Signin.Keys;
 using Auth.Platform.Signin.Notifications;
+using Auth.Platform.Signin.Mfa;
 using Auth.Platform.Signin.Oidc;
 using Auth.Platform.Signin.Sessions;
 using Auth.Platform.Signin.SignInExperience;
@@ -27,6 +28,7 @@ public static class SigninServiceExtensions
         builder.AddOidcServer();
         builder.AddAccountClient();
         builder.AddNotificationClient();
+        builder.AddMfaClient();
         builder.AddApplicationsApi();
         builder.AddSignInExperience();
         builder.Services.AddScoped<SessionService>();

@@ -257,6 +257,7 @@ public static partial class ExperienceApi
         if (interaction is null) return NoInteraction();
         if (interaction.UserId is null) return PlatformProblems.Create(400, "session.not_identified", "Identify the user before submitting.");
         if (interaction.Event == InteractionEvents.ForgotPassword) return await SubmitPasswordResetAsync(c, interaction);
+        if (await MfaExperienceApi.CheckMfaAsync(c, interaction) is { } mfaRequired) return mfaRequired;
         var settings = await c.Settings.GetAsync(c.Cancellation);
         if (TermsRequired(settings.AgreeToTermsPolicy, interaction.Event) && interaction.TermsAgreedAt is null)
             return PlatformProblems.Create(422, "terms.not_agreed", "Agree to the terms of use and privacy policy first (POST /api/experience/terms/agree).");

@@ -20,6 +20,7 @@ public sealed class SignInExperienceSettings
     public string AgreeToTermsPolicy { get; set; } = AgreeToTermsPolicies.Automatic;
     public BrandingSettings Branding { get; set; } = new();
     public LanguageInfoSettings LanguageInfo { get; set; } = new();
+    public MfaSettings Mfa { get; set; } = new();
     /// <summary>Logto's <c>forgotPasswordMethods</c>: which code channels may reset a password.</summary>
     public List<string> ForgotPasswordMethods { get; set; } = [ForgotPasswordMethodNames.Email, ForgotPasswordMethodNames.Phone];
 }
@@ -125,6 +126,37 @@ public sealed class LanguageInfoSettings
 {
     public bool AutoDetect { get; set; } = true;
     public string FallbackLanguage { get; set; } = "en";
+}
+
+/// <summary>Logto's <c>mfa</c> column: the factors users may bind and when they are asked to.</summary>
+public sealed class MfaSettings
+{
+    public List<string> Factors { get; set; } = [];
+    public string Policy { get; set; } = MfaPolicies.UserControlled;
+
+    public static readonly string[] SupportedFactors = ["Totp", "WebAuthn", "BackupCode"];
+
+    public static string? Validate(MfaSettings? m)
+    {
+        if (m?.Factors is null || m.Policy is null) return "Sections may be changed but not set to null.";
+        if (!MfaPolicies.All.Contains(m.Policy)) return "mfa.policy must be one of " + string.Join(", ", MfaPolicies.All) + ".";
+        if (m.Factors.Any(f => !SupportedFactors.Contains(f)) || m.Factors.Distinct().Count() != m.Factors.Count)
+            return "mfa.factors must be distinct values of Totp, WebAuthn, BackupCode.";
+        if (m.Factors.Count == 1 && m.Factors[0] == "BackupCode") return "mfa.factors: BackupCode cannot be the only factor.";
+        if (m.Policy == MfaPolicies.Mandatory && m.Factors.Count == 0) return "mfa.policy Mandatory needs at least one factor.";
+        return null;
+    }
+}
+
+/// <summary>Logto's <c>MfaPolicy</c> names (UserControlled is its deprecated alias of PromptAtSignInAndSignUp).</summary>
+public static class MfaPolicies
+{
+    public const string UserControlled = "UserControlled";
+    public const string Mandatory = "Mandatory";
+    public const string PromptAtSignInAndSignUp = "PromptAtSignInAndSignUp";
+    public const string PromptOnlyAtSignIn = "PromptOnlyAtSignIn";
+    public const string NoPrompt = "NoPrompt";
+    public static readonly string[] All = [UserControlled, Mandatory, PromptAtSignInAndSignUp, PromptOnlyAtSignIn, NoPrompt];
 }
 
 public static class SignInModes
@@ -236,7 +268,7 @@ public static class SignInExperienceRules
             return "branding.primaryColor must be #RRGGBB.";
         if (s.Branding.DisplayName is { Length: > 128 }) return "branding.displayName is at most 128 characters.";
         if (s.LanguageInfo.FallbackLanguage is not { Length: >= 2 and <= 16 }) return "languageInfo.fallbackLanguage must be a language tag.";
-        return null;
+        return MfaSettings.Validate(s.Mfa);
     }
 
     private static bool IsHttpUrlOrNull(string? url) =>

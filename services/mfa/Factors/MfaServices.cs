@@ -1,0 +1,50 @@
+using Auth.Platform.BuildingBlocks.Contracts;
+using Auth.Platform.BuildingBlocks.Messaging;
+using Auth.Platform.BuildingBlocks.Persistence;
+using Auth.Platform.Mfa.Data;
+using Auth.Platform.Mfa.WebAuthn;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Auth.Platform.Mfa.Factors;
+
+public static class MfaServices
+{
+    public static IHostApplicationBuilder AddMfaServices(this IHostApplicationBuilder builder)
+    {
+        builder.AddPlatformJwtAuthentication();
+        builder.AddPlatformDbContext<MfaDbContext>("mfadb");
+        builder.AddPlatformMessaging<MfaDbContext>("mfa", x => x.AddConsumer<UserDeletedConsumer>());
+        builder.Services.AddDataProtection()
+            // Fixed name: every replica and restart must derive the same purposes to read the stored TOTP secrets.
+            .SetApplicationName("auth-platform-mfa")
+            .PersistKeysToDbContext<MfaDbContext>();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.Configure<MfaOptions>(builder.Configuration.GetSection("Mfa"));
+        builder.Services.AddSingleton(services => RelyingPartyFrom(
+            services.GetRequiredService<IOptions<MfaOptions>>().Value.WebAuthn, services.GetRequiredService<IConfiguration>().GetPublicUrl()));
+        builder.Services.AddScoped<AttemptGuard>();
+        return builder;
+    }
+
+    /// <summary>RP ID = the public URL's host unless configured; origins = the public URL's origin plus the related ones.</summary>
+    public static RelyingParty RelyingPartyFrom(WebAuthnSettings settings, string publicUrl)
+    {
+        var uri = new Uri(publicUrl);
+        var origin = uri.GetLeftPart(UriPartial.Authority).ToLowerInvariant();
+        return new RelyingParty(settings.RpId ?? uri.Host, settings.RpName, [origin, .. settings.RelatedOrigins.Select(o => o.TrimEnd('/'))],
+            !string.Equals(settings.UserVerification, "preferred", StringComparison.OrdinalIgnoreCase));
+    }
+}
+
+/// <summary>Purges the user's factors, codes, pending ceremonies and attempts; the inbox makes a redelivery a no-op.</summary>
+public sealed class UserDeletedConsumer(MfaDbContext db) : IdempotentConsumer<UserDeleted, MfaDbContext>(db)
+{
+    protected override async Task HandleAsync(UserDeleted message, CancellationToken cancellationToken)
+    {
+        Db.BackupCodes.RemoveRange(await Db.BackupCodes.Where(c => c.UserId == message.UserId).ToListAsync(cancellationToken));
+        Db.Factors.RemoveRange(await Db.Factors.Where(f => f.UserId == message.UserId).ToListAsync(cancellationToken));
+        Db.Challenges.RemoveRange(await Db.Challenges.Where(c => c.UserId == message.UserId).ToListAsync(cancellationToken));
+    }
+}
