@@ -75,6 +75,30 @@ public sealed class HostedUiCodeFlowTests(PlatformStackFixture fixture) : IAsync
     }
 
     [Fact]
+    public async Task RegisterWithPhoneCode_TypedWithSpaces_CompletesWithTheSmsFromTheDevelopmentInbox()
+    {
+        await _ui.PatchSettingsAsync(new
+        {
+            signUp = new { identifiers = new[] { "phone" }, password = false, verify = true },
+            signIn = new { methods = new[] { new { identifier = "phone", password = false, verificationCode = true, isPasswordPrimary = false } } },
+        });
+        var clientId = await _ui.CreateSpaAsync();
+        var (page, callback) = await _ui.NewPageAsync();
+        var digits = "336" + Random.Shared.Next(10_000_000, 99_999_999); // a French mobile number, new for each run
+
+        await page.GotoAsync(_ui.AuthorizeUrl(clientId, "&first_screen=register"));
+        await Assertions.Expect(page.Locator("#identifier")).ToHaveAttributeAsync("type", "tel");
+        // Smart input: digits with spaces and a "+" are a phone number, sent without the spaces.
+        await page.FillAsync("#identifier", $"+{digits[..2]} {digits[2]} {digits[3..5]} {digits[5..7]} {digits[7..9]} {digits[9..]}");
+        await page.ClickAsync("button[type=submit]");
+        await page.Locator("#code").WaitForAsync(new() { Timeout = 60_000 }); // the first code of a fresh stack took 6-9 s to go out here
+        await Assertions.Expect(page.Locator("#message")).ToContainTextAsync("+" + digits);
+        // In development each SMS is copied to the mail inbox as sms<number>@sms.localhost.
+        await page.FillAsync("#code", await _ui.MailedCodeAsync($"sms{digits}@sms.localhost"));
+        await HostedUi.CallbackAsync(callback);
+    }
+
+    [Fact]
     public async Task SignInCodeForUnknownEmail_OffersToCreateTheAccount()
     {
         await _ui.PatchSettingsAsync(EmailTenant);
