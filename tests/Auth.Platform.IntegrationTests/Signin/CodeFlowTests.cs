@@ -196,6 +196,21 @@ public sealed partial class CodeFlowTests(PlatformStackFixture fixture) : IAsync
     }
 
     [Fact]
+    public async Task SendCode_AgainWithinTheCooldown_Returns429WithRetryAfter()
+    {
+        var email = NewEmail();
+        await StartAsync();
+        await SendCodeAsync("email", email, "SignIn");
+        using var again = await _client.ExperienceAsync(HttpMethod.Post, "/verification/verification-code",
+            new { identifier = new { type = "email", value = email }, interactionEvent = "SignIn" });
+        var problem = await AssertProblemAsync(again, 429, "verification_code.too_many_requests");
+        var retryAfter = problem.GetProperty("data").GetProperty("retryAfter").GetInt32();
+        Assert.InRange(retryAfter, 1, 60);
+        Assert.Equal(retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture), again.Headers.GetValues("Retry-After").Single());
+        Assert.Single(await InboxAsync(email));
+    }
+
+    [Fact]
     public async Task SendCode_ForAnotherEvent_ThanTheInteractions_IsRejected()
     {
         await StartAsync();
