@@ -63,7 +63,9 @@ public sealed class MfaExperienceTests(PlatformStackFixture fixture) : IAsyncLif
     public async Task Totp_BoundWithAnOtplibCode_ThenSignInNeedsAFreshCode_AndEachCodeWorksOnce()
     {
         var (username, userId) = await RegisterAsync();
-        var secret = await BindTotpAsync(username);
+        var enrolling = await SignInWithPasswordAsync(username);
+        var (secret, enrolledAt) = await EnrolTotpWithEpochAsync(enrolling);
+        await enrolling.SubmitAndFollowAsync(RedirectUri);
 
         // Sign-in: password alone is not enough once a factor is bound.
         var browser = await SignInWithPasswordAsync(username);
@@ -71,11 +73,10 @@ public sealed class MfaExperienceTests(PlatformStackFixture fixture) : IAsyncLif
         Assert.Equal(["Totp"], gate.GetProperty("data").GetProperty("availableFactors").EnumerateArray().Select(e => e.GetString()));
 
         // The enrolment code's step is used up: the same code (still inside the window) is a replay.
-        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        await ProblemAsync(await browser.ExperienceAsync(HttpMethod.Post, "/verification/totp/verify", new { code = await OtplibCodeAsync(secret, now) }),
+        await ProblemAsync(await browser.ExperienceAsync(HttpMethod.Post, "/verification/totp/verify", new { code = await OtplibCodeAsync(secret, enrolledAt) }),
             400, "session.mfa.invalid_totp_code");
-        // The next step's code is inside the ±1 window and new.
-        var next = await OtplibCodeAsync(secret, now + 30);
+        // The step after the enrolment's is inside the ±1 window (the test takes well under 30 s) and new.
+        var next = await OtplibCodeAsync(secret, enrolledAt + 30);
         using (var ok = await browser.ExperienceAsync(HttpMethod.Post, "/verification/totp/verify", new { code = next }))
             Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
         await browser.SubmitAndFollowAsync(RedirectUri);
@@ -360,19 +361,23 @@ public sealed class MfaExperienceTests(PlatformStackFixture fixture) : IAsyncLif
     }
 
     /// <summary>Enrols TOTP in the browser's interaction (secret → otplib code → verify → bind); returns the secret.</summary>
-    private static async Task<string> EnrolTotpAsync(SigninClient browser)
+    private static async Task<string> EnrolTotpAsync(SigninClient browser) => (await EnrolTotpWithEpochAsync(browser)).Secret;
+
+    /// <summary>Also returns the time the confirming code was computed for, so tests can replay exactly that code.</summary>
+    private static async Task<(string Secret, long Epoch)> EnrolTotpWithEpochAsync(SigninClient browser)
     {
         var created = await JsonAsync(await browser.ExperienceAsync(HttpMethod.Post, "/verification/totp/secret"));
         var secret = created.GetProperty("secret").GetString()!;
         Assert.Matches("^[A-Z2-7]{32}$", secret);
         Assert.StartsWith("data:image/png;base64,", created.GetProperty("secretQrCode").GetString());
         var verificationId = created.GetProperty("verificationId").GetString();
-        var code = await OtplibCodeAsync(secret, DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        var epoch = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var code = await OtplibCodeAsync(secret, epoch);
         using (var verified = await browser.ExperienceAsync(HttpMethod.Post, "/verification/totp/verify", new { code, verificationId }))
             Assert.Equal(HttpStatusCode.OK, verified.StatusCode);
         using var bound = await browser.ExperienceAsync(HttpMethod.Post, "/profile/mfa", new { type = "Totp", verificationId });
         Assert.Equal(HttpStatusCode.NoContent, bound.StatusCode);
-        return secret;
+        return (secret, epoch);
     }
 
     private async Task<string> BindTotpAsync(string username)
