@@ -2,6 +2,7 @@ using Auth.Platform.Signin;
 using Auth.Platform.Signin.Applications;
 using Auth.Platform.Signin.Experience;
 using Auth.Platform.Signin.Oidc;
+using Auth.Platform.Signin.Sessions;
 using Auth.Platform.Signin.SignInExperience;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -19,5 +20,6 @@ app.MapOpenApi();
 app.MapOidcEndpointsApi();
 app.MapExperienceApi();
 app.MapApplicationsApi();
+app.MapSessionsApi();
 app.MapSignInExperienceApi();
 app.Run();

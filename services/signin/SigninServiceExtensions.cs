@@ -17,7 +17,7 @@ public static class SigninServiceExtensions
     public static IHostApplicationBuilder AddSigninServices(this IHostApplicationBuilder builder)
     {
         builder.AddPlatformDbContext<SigninDbContext>("signindb");
-        builder.AddPlatformMessaging<SigninDbContext>("signin");
+        builder.AddPlatformMessaging<SigninDbContext>("signin", x => x.AddConsumer<UserDeletedConsumer>());
         var redis = builder.Configuration.GetConnectionString("redis") ?? throw new InvalidOperationException("ConnectionStrings:redis is not configured.");
         // abortConnect=false: start even if Redis is briefly away; commands fail (and are retried by callers) until it is back.
         builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(redis + ",abortConnect=false"));
@@ -26,8 +26,12 @@ public static class SigninServiceExtensions
         builder.AddOidcServer();
         builder.AddAccountClient();
         builder.AddApplicationsApi();
+        builder.AddSessionsApi();
         builder.AddSignInExperience();
         builder.Services.AddScoped<SessionService>();
+        builder.Services.AddSingleton<BackChannelLogoutTokens>();
+        // The sign-out confirmation form (Data Protection keys are shared by replicas through signindb).
+        builder.Services.AddAntiforgery(o => o.Cookie.Name = "_logout_xsrf");
         builder.Services.AddSingleton<InteractionStore>();
         builder.Services.AddOpenApi();
         return builder;
