@@ -33,13 +33,29 @@ public static class SessionsApi
 
     public static IEndpointRouteBuilder MapSessionsApi(this IEndpointRouteBuilder app)
     {
-        var mine = app.MapGroup("/api/my-account/sessions").WithTags("Account: sessions").RequireAuthorization(MyAccountPolicy);
+        var mine = app.MapGroup("/api/my-account/sessions").WithTags("Account: sessions").RequireAuthorization(MyAccountPolicy)
+            .AddEndpointFilter(RequireLiveAuthorization);
         mine.MapGet("", ListMine);
         mine.MapDelete("/{sessionId}", DeleteMine);
         var users = app.MapGroup("/api/users/{userId}/sessions").WithTags("Users: sessions").RequireAuthorization(ApplicationsApi.ManagementPolicy);
         users.MapGet("", ListForUser);
         users.MapDelete("/{sessionId}", DeleteForUser);
         return app;
+    }
+
+    /// <summary>
+    /// A user's access token dies with its grant (sign-out without offline_access, password reset, account deletion).
+    /// The JWT alone cannot say so, and OpenIddict's local validation does not look the grant up here, so we do.
+    /// </summary>
+    private static async ValueTask<object?> RequireLiveAuthorization(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var authorizations = http.RequestServices.GetRequiredService<IOpenIddictAuthorizationManager>();
+        if (http.User.GetAuthorizationId() is not { Length: > 0 } id
+            || await authorizations.FindByIdAsync(id, http.RequestAborted) is not { } authorization
+            || !await authorizations.HasStatusAsync(authorization, Statuses.Valid, http.RequestAborted))
+            return TypedResults.Unauthorized();
+        return await next(context);
     }
 
     public static async Task<Ok<List<SessionResponse>>> ListMine(HttpContext context, SessionService sessions, CancellationToken ct) =>
