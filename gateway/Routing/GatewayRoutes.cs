@@ -30,13 +30,15 @@ public static class GatewayRoutes
 
     /// <summary>
     /// Paths inside another service's prefix that belong elsewhere. Parameters and literals outrank the prefixes'
-    /// catch-alls in ASP.NET route precedence, so these win without an explicit order. Sessions are signin's data even
+    /// catch-alls in ASP.NET route precedence, so these win without an explicit order. Sessions and grants are signin's data even
     /// under <c>/api/my-account</c> and <c>/api/users</c> (account's); the back-channel logout delivery log is notification's.
     /// </summary>
     public static readonly (string Cluster, string Path)[] Exceptions =
     [
         ("signin", "/api/my-account/sessions"),
         ("signin", "/api/my-account/sessions/{**rest}"),
+        ("signin", "/api/my-account/grants"),
+        ("signin", "/api/my-account/grants/{**rest}"),
         ("signin", "/api/users/{userId}/sessions"),
         ("signin", "/api/users/{userId}/sessions/{**rest}"),
         ("notification", "/api/applications/{applicationId}/backchannel-logout-deliveries"),

@@ -1,5 +1,6 @@
 using Auth.Platform.Signin;
 using Auth.Platform.Signin.Applications;
+using Auth.Platform.Signin.Consent;
 using Auth.Platform.Signin.Experience;
 using Auth.Platform.Signin.Oidc;
 using Auth.Platform.Signin.Sessions;
@@ -21,5 +22,6 @@ app.MapOidcEndpointsApi();
 app.MapExperienceApi();
 app.MapApplicationsApi();
 app.MapSessionsApi();
+app.MapConsentApi();
 app.MapSignInExperienceApi();
 app.Run();

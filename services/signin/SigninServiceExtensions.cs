@@ -2,6 +2,7 @@ using Auth.Platform.BuildingBlocks.Messaging;
 using Auth.Platform.BuildingBlocks.Persistence;
 using Auth.Platform.Signin.Accounts;
 using Auth.Platform.Signin.Applications;
+using Auth.Platform.Signin.Consent;
 using Auth.Platform.Signin.Data;
 using Auth.Platform.Signin.Experience;
 using Auth.Platform.Signin.Keys;
@@ -27,6 +28,7 @@ public static class SigninServiceExtensions
         builder.AddAccountClient();
         builder.AddApplicationsApi();
         builder.AddSessionsApi();
+        builder.AddConsent();
         builder.AddSignInExperience();
         builder.Services.AddScoped<SessionService>();
         builder.Services.AddSingleton<BackChannelLogoutTokens>();

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Auth.Platform.Signin.Accounts;
+using Auth.Platform.Signin.Consent;
 using Auth.Platform.Signin.Experience;
 using Auth.Platform.Signin.Sessions;
 using Auth.Platform.Signin.SignInExperience;
@@ -80,6 +81,9 @@ public static class OidcEndpointsApi
             return Results.Redirect($"{configuration.GetPublicUrl()}/{firstScreen}{uiLocales}");
         }
 
+        // Third-party applications need the user's grant for what they ask (Consent/ConsentGate).
+        if (await context.RequestServices.GetRequiredService<ConsentGate>().CheckAsync(context, request, session!, OriginalParameters(context.Request), ct)
+            is { } consentAnswer) return consentAnswer;
         var principal = BuildPrincipal(user!, session!, request.GetScopes(), request.GetResources());
         // An ad-hoc authorization per session and client, recorded in the session: signing out revokes exactly the
         // grants of this session (those without offline_access), not the user's grants in other browsers.

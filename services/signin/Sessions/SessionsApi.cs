@@ -47,7 +47,7 @@ public static class SessionsApi
     /// A user's access token dies with its grant (sign-out without offline_access, password reset, account deletion).
     /// The JWT alone cannot say so, and OpenIddict's local validation does not look the grant up here, so we do.
     /// </summary>
-    private static async ValueTask<object?> RequireLiveAuthorization(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    internal static async ValueTask<object?> RequireLiveAuthorization(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
         var authorizations = http.RequestServices.GetRequiredService<IOpenIddictAuthorizationManager>();

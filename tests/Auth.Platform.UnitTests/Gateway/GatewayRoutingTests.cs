@@ -99,6 +99,7 @@ public class GatewayRoutingTests(GatewayFixture fixture) : IClassFixture<Gateway
     [InlineData("/api/my-account/sessions", "signin")]
     [InlineData("/api/my-account/sessions/s1", "signin")]
     [InlineData("/api/my-account/sessionsx", "account")]
+    [InlineData("/api/my-account/grants/g1", "signin")]
     [InlineData("/api/users/u1/sessions", "signin")]
     [InlineData("/api/users/u1/sessions/s1", "signin")]
     [InlineData("/api/users/u1/identities", "account")]
