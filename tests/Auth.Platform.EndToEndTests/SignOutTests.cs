@@ -154,13 +154,13 @@ public sealed class SignOutFlow(PlatformStack stack)
 
     public string Issuer { get; } = new Uri(stack.GatewayUrl, "/oidc").ToString().TrimEnd('/');
 
-    public async Task<string> CreateApplicationAsync(string? backchannelLogoutUri)
+    public async Task<string> CreateApplicationAsync(string? backchannelLogoutUri, bool isThirdParty = false)
     {
         using var http = new HttpClient();
         var token = await stack.ManagementTokenAsync(TestContext.Current.CancellationToken);
         var app = await ManagementApi.CreateApplicationAsync(http, stack.GatewayUrl, token, new
         {
-            name = "E2E sign-out app", type = "SPA",
+            name = "E2E sign-out app", type = "SPA", isThirdParty,
             oidcClientMetadata = new
             {
                 redirectUris = new[] { RedirectUri }, postLogoutRedirectUris = new[] { PostLogoutUri },
@@ -195,6 +195,14 @@ public sealed class SignOutFlow(PlatformStack stack)
         var authorization = await NodePeers.RunAsync("rp.mjs", "authorize", "--issuer", Issuer, "--client-id", clientId, "--redirect-uri", RedirectUri,
             "--extra", "prompt=none");
         return await RedeemAsync(clientId, authorization, await browser.NavigateAsync(authorization["url"]!.GetValue<string>()));
+    }
+
+    /// <summary>Authorizes with a browser that has a session, acting on the page it shows (the consent screen).</summary>
+    public async Task<JsonObject> AuthorizeWithPageAsync(BrowserSession browser, string clientId, Func<IPage, Task> act)
+    {
+        // rp.mjs sends prompt=consent: the consent page shows even if a grant existed.
+        var authorization = await NodePeers.RunAsync("rp.mjs", "authorize", "--issuer", Issuer, "--client-id", clientId, "--redirect-uri", RedirectUri);
+        return await RedeemAsync(clientId, authorization, await browser.NavigateAsync(authorization["url"]!.GetValue<string>(), act));
     }
 
     public async Task<string?> SilentErrorAsync(BrowserSession browser, string clientId)

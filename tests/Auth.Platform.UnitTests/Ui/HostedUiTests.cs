@@ -55,6 +55,7 @@ public class HostedUiTests(HostedUiFixture fixture) : IClassFixture<HostedUiFixt
     [InlineData("/sign-in", "/assets/app.js")]
     [InlineData("/register", "/assets/app.js")]
     [InlineData("/error", "/assets/app.js")]
+    [InlineData("/consent", "/assets/consent.js")]
     [InlineData("/demo", "/demo/demo.js")]
     [InlineData("/demo/", "/demo/demo.js")]
     [InlineData("/demo/callback", "/demo/demo.js")]
