@@ -1,7 +1,9 @@
 using Auth.Platform.Signin;
 using Auth.Platform.Signin.Applications;
+using Auth.Platform.Signin.Consent;
 using Auth.Platform.Signin.Experience;
 using Auth.Platform.Signin.Oidc;
+using Auth.Platform.Signin.Sessions;
 using Auth.Platform.Signin.SignInExperience;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -19,5 +21,7 @@ app.MapOpenApi();
 app.MapOidcEndpointsApi();
 app.MapExperienceApi();
 app.MapApplicationsApi();
+app.MapSessionsApi();
+app.MapConsentApi();
 app.MapSignInExperienceApi();
 app.Run();
