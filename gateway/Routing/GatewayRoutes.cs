@@ -28,6 +28,22 @@ public static class GatewayRoutes
     public static readonly string[] CorsPaths =
         ["/oidc/token", "/oidc/token/revocation", "/oidc/token/introspection", "/oidc/jwks", "/oidc/me", "/oidc/.well-known/{**rest}"];
 
+    /// <summary>
+    /// Paths inside another service's prefix that belong elsewhere. Parameters and literals outrank the prefixes'
+    /// catch-alls in ASP.NET route precedence, so these win without an explicit order. Sessions and grants are signin's data even
+    /// under <c>/api/my-account</c> and <c>/api/users</c> (account's); the back-channel logout delivery log is notification's.
+    /// </summary>
+    public static readonly (string Cluster, string Path)[] Exceptions =
+    [
+        ("signin", "/api/my-account/sessions"),
+        ("signin", "/api/my-account/sessions/{**rest}"),
+        ("signin", "/api/my-account/grants"),
+        ("signin", "/api/my-account/grants/{**rest}"),
+        ("signin", "/api/users/{userId}/sessions"),
+        ("signin", "/api/users/{userId}/sessions/{**rest}"),
+        ("notification", "/api/applications/{applicationId}/backchannel-logout-deliveries"),
+    ];
+
     public const string UiCluster = "ui";
 
     /// <summary>Paths that are never proxied: services' service-to-service APIs.</summary>
@@ -39,7 +55,7 @@ public static class GatewayRoutes
     public static IReadOnlyList<RouteConfig> Routes { get; } = BuildRoutes();
 
     public static IReadOnlyList<ClusterConfig> Clusters { get; } =
-        [.. Prefixes.Keys.Append(UiCluster).Select(service => new ClusterConfig
+        [.. Prefixes.Keys.Concat(Exceptions.Select(e => e.Cluster)).Distinct().Append(UiCluster).Select(service => new ClusterConfig
         {
             ClusterId = service,
             HttpRequest = new ForwarderRequestConfig { ActivityTimeout = ActivityTimeout },
@@ -64,6 +80,12 @@ public static class GatewayRoutes
                 });
             }
         }
+        routes.AddRange(Exceptions.Select(e => new RouteConfig
+        {
+            RouteId = $"{e.Cluster}:{e.Path}",
+            ClusterId = e.Cluster,
+            Match = new RouteMatch { Path = e.Path },
+        }));
         // More specific literal templates win over "/oidc/{**rest}" by route precedence, so these carry the CORS
         // policy and the catch-all does not.
         routes.AddRange(CorsPaths.Select(path => new RouteConfig

@@ -1,4 +1,5 @@
 using Auth.Platform.BuildingBlocks.Persistence;
+using Auth.Platform.Notification.BackChannelLogout;
 using Auth.Platform.Notification.Data;
 using Auth.Platform.Notification.Recipients;
 using Auth.Platform.Notification.VerificationCodes;
@@ -16,4 +17,5 @@ app.UseAuthorization();
 app.MapDefaultEndpoints();
 app.MapRecipientsApi();
 app.MapVerificationCodesApi();
+app.MapBackChannelLogoutApi();
 app.Run();

@@ -1,7 +1,9 @@
 using Auth.Platform.Signin;
 using Auth.Platform.Signin.Applications;
+using Auth.Platform.Signin.Consent;
 using Auth.Platform.Signin.Experience;
 using Auth.Platform.Signin.Oidc;
+using Auth.Platform.Signin.Sessions;
 using Auth.Platform.Signin.SignInExperience;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -20,5 +22,7 @@ app.MapOidcEndpointsApi();
 app.MapExperienceApi();
 app.MapMfaExperienceApi();
 app.MapApplicationsApi();
+app.MapSessionsApi();
+app.MapConsentApi();
 app.MapSignInExperienceApi();
 app.Run();

@@ -2,6 +2,7 @@ using Auth.Platform.BuildingBlocks.Messaging;
 using Auth.Platform.BuildingBlocks.Persistence;
 using Auth.Platform.Signin.Accounts;
 using Auth.Platform.Signin.Applications;
+using Auth.Platform.Signin.Consent;
 using Auth.Platform.Signin.Data;
 using Auth.Platform.Signin.Experience;
 using Auth.Platform.Signin.Keys;
@@ -19,7 +20,7 @@ public static class SigninServiceExtensions
     public static IHostApplicationBuilder AddSigninServices(this IHostApplicationBuilder builder)
     {
         builder.AddPlatformDbContext<SigninDbContext>("signindb");
-        builder.AddPlatformMessaging<SigninDbContext>("signin");
+        builder.AddPlatformMessaging<SigninDbContext>("signin", x => x.AddConsumer<UserDeletedConsumer>());
         var redis = builder.Configuration.GetConnectionString("redis") ?? throw new InvalidOperationException("ConnectionStrings:redis is not configured.");
         // abortConnect=false: start even if Redis is briefly away; commands fail (and are retried by callers) until it is back.
         builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(redis + ",abortConnect=false"));
@@ -30,8 +31,13 @@ public static class SigninServiceExtensions
         builder.AddNotificationClient();
         builder.AddMfaClient();
         builder.AddApplicationsApi();
+        builder.AddSessionsApi();
+        builder.AddConsent();
         builder.AddSignInExperience();
         builder.Services.AddScoped<SessionService>();
+        builder.Services.AddSingleton<BackChannelLogoutTokens>();
+        // The sign-out confirmation form (Data Protection keys are shared by replicas through signindb).
+        builder.Services.AddAntiforgery(o => o.Cookie.Name = "_logout_xsrf");
         builder.Services.AddSingleton<InteractionStore>();
         builder.Services.AddSingleton<Sentinel>();
         builder.Services.AddOpenApi();

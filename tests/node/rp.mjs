@@ -1,7 +1,8 @@
 // An independent relying party built on openid-client (OpenID Certified), driven by the end-to-end tests.
 // Each sub-command prints one JSON object on stdout; failures print {"error": ...} and exit 1.
 //   node rp.mjs authorize --issuer URL --client-id ID --redirect-uri URI [--scope S] [--extra k=v ...]
-//   node rp.mjs callback  --issuer URL --client-id ID --callback-url URL --code-verifier V --state S --nonce N
+//   node rp.mjs callback  --issuer URL --client-id ID --callback-url URL --code-verifier V --state S --nonce N [--no-refresh-checks true]
+//   node rp.mjs end-session --issuer URL --client-id ID --id-token-hint T --post-logout-redirect-uri URI --state S
 import * as client from 'openid-client';
 
 const args = process.argv.slice(2);
@@ -48,6 +49,7 @@ async function callback() {
     pkceCodeVerifier: opt['code-verifier'], expectedState: opt.state, expectedNonce: opt.nonce, idTokenExpected: true,
   });
   const claims = tokens.claims();
+  if (opt['no-refresh-checks']) return { idTokenClaims: claims, idToken: tokens.id_token };
   const userinfo = await client.fetchUserInfo(config, tokens.access_token, claims.sub);
   const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token);
   let reuse;
@@ -67,6 +69,7 @@ async function callback() {
   }
   return {
     idTokenClaims: claims,
+    idToken: tokens.id_token,
     userinfo,
     accessTokenHeader: JSON.parse(Buffer.from(tokens.access_token.split('.')[0], 'base64url').toString()),
     refreshRotated: typeof refreshed.refresh_token === 'string' && refreshed.refresh_token !== tokens.refresh_token,
@@ -76,8 +79,18 @@ async function callback() {
   };
 }
 
+async function endSession() {
+  const config = await discover();
+  // RP-Initiated Logout 1.0 as openid-client builds it (end_session_endpoint from discovery).
+  const url = client.buildEndSessionUrl(config, {
+    id_token_hint: opt['id-token-hint'], post_logout_redirect_uri: opt['post-logout-redirect-uri'], state: opt.state,
+  });
+  return { url: url.href, endSessionEndpoint: config.serverMetadata().end_session_endpoint };
+}
+
+const commands = { authorize, callback, 'end-session': endSession };
 try {
-  const result = command === 'authorize' ? await authorize() : command === 'callback' ? await callback() : (() => { throw new Error('unknown command ' + command); })();
+  const result = commands[command] ? await commands[command]() : (() => { throw new Error('unknown command ' + command); })();
   process.stdout.write(JSON.stringify(result));
 } catch (e) {
   process.stdout.write(JSON.stringify({ error: e.error ?? e.code ?? e.name, message: e.message, cause: e.cause?.error_description ?? null }));

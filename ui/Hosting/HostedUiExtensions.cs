@@ -16,7 +16,7 @@ public static class HostedUiExtensions
 
     private static readonly (string Pattern, string File)[] Pages =
     [
-        ("/", "app.html"), ("/sign-in", "app.html"), ("/register", "app.html"), ("/error", "app.html"),
+        ("/", "app.html"), ("/sign-in", "app.html"), ("/register", "app.html"), ("/error", "app.html"), ("/consent", "consent.html"),
         // The first screens of Logto's authentication parameters (first_screen=…), see signin's FirstScreenResolver.
         ("/identifier-sign-in", "app.html"), ("/identifier-register", "app.html"), ("/reset-password", "app.html"), ("/single-sign-on", "app.html"),
         ("/demo", "demo/index.html"), ("/demo/{**path:nonfile}", "demo/index.html"),

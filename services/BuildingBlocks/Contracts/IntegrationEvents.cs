@@ -15,3 +15,10 @@ public sealed record UserRegistered(string UserId, string? Username, string? Pri
 
 /// <summary>A user was deleted; every service purges that user's data.</summary>
 public sealed record UserDeleted(string UserId) : IntegrationEvent;
+
+/// <summary>
+/// signin ended a session in which <paramref name="ClientId"/> received tokens, and signed the OpenID Back-Channel Logout
+/// token for it; notification POSTs it to <paramref name="Uri"/> (retries until <paramref name="ExpiresAt"/>).
+/// <paramref name="DeliveryId"/> is the idempotency key of that one delivery.
+/// </summary>
+public sealed record BackChannelLogoutRequested(Guid DeliveryId, string ClientId, string Uri, string LogoutToken, DateTimeOffset ExpiresAt) : IntegrationEvent;

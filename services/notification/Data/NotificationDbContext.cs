@@ -1,4 +1,5 @@
 using Auth.Platform.BuildingBlocks.Messaging;
+using Auth.Platform.Notification.BackChannelLogout;
 using Auth.Platform.Notification.Delivery;
 using Auth.Platform.Notification.Recipients;
 using Auth.Platform.Notification.VerificationCodes;
@@ -12,6 +13,7 @@ public sealed class NotificationDbContext(DbContextOptions<NotificationDbContext
     public DbSet<VerificationCode> VerificationCodes => Set<VerificationCode>();
     public DbSet<DeliveryRecord> Deliveries => Set<DeliveryRecord>();
     public DbSet<DevSmsMessage> DevSmsMessages => Set<DevSmsMessage>();
+    public DbSet<BackChannelLogoutDelivery> BackChannelLogoutDeliveries => Set<BackChannelLogoutDelivery>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -66,6 +68,28 @@ public sealed class NotificationDbContext(DbContextOptions<NotificationDbContext
             e.Property(x => x.To).HasColumnName("to").HasMaxLength(16);
             e.Property(x => x.Text).HasColumnName("text").HasMaxLength(1000);
             e.Property(x => x.CreatedAt).HasColumnName("created_at");
+        });
+        // Keep in step with Data/Migrations/0002_backchannel_logout_deliveries.sql.
+        modelBuilder.Entity<BackChannelLogoutDelivery>(e =>
+        {
+            e.ToTable("backchannel_logout_deliveries");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasColumnName("id");
+            e.Property(x => x.ClientId).HasColumnName("client_id").HasMaxLength(64);
+            e.Property(x => x.Uri).HasColumnName("uri").HasMaxLength(2048);
+            e.Property(x => x.LogoutToken).HasColumnName("logout_token");
+            e.Property(x => x.Status).HasColumnName("status").HasMaxLength(16);
+            e.Property(x => x.Attempts).HasColumnName("attempts");
+            e.Property(x => x.CreatedAt).HasColumnName("created_at");
+            e.Property(x => x.ExpiresAt).HasColumnName("expires_at");
+            e.Property(x => x.NextAttemptAt).HasColumnName("next_attempt_at");
+            e.Property(x => x.LastAttemptAt).HasColumnName("last_attempt_at");
+            e.Property(x => x.LastStatusCode).HasColumnName("last_status_code");
+            e.Property(x => x.LastError).HasColumnName("last_error").HasMaxLength(300);
+            e.Property(x => x.DeliveredAt).HasColumnName("delivered_at");
+            // The dispatcher scans only pending rows; the log is read per application.
+            e.HasIndex(x => x.NextAttemptAt).HasFilter("status = 'pending'").HasDatabaseName("ix_backchannel_logout_deliveries_pending");
+            e.HasIndex(x => new { x.ClientId, x.CreatedAt }).HasDatabaseName("ix_backchannel_logout_deliveries_client_created_at");
         });
     }
 }

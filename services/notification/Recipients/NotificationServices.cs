@@ -1,5 +1,6 @@
 using Auth.Platform.BuildingBlocks.Messaging;
 using Auth.Platform.BuildingBlocks.Persistence;
+using Auth.Platform.Notification.BackChannelLogout;
 using Auth.Platform.Notification.Data;
 using Auth.Platform.Notification.Delivery;
 using Auth.Platform.Notification.VerificationCodes;
@@ -16,6 +17,7 @@ public static class NotificationServices
         {
             x.AddConsumer<UserRegisteredConsumer>();
             x.AddConsumer<UserDeletedConsumer>();
+            x.AddConsumer<BackChannelLogoutRequestedConsumer>();
         });
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.Configure<VerificationCodeOptions>(builder.Configuration.GetSection("VerificationCodes"));
@@ -23,6 +25,9 @@ public static class NotificationServices
         builder.Services.AddScoped<EmailSender>();
         builder.Services.AddScoped<SmsSender>();
         builder.Services.AddScoped<VerificationCodeService>();
+        builder.Services.AddSingleton(builder.Configuration.GetSection("BackChannelLogout").Get<BackChannelLogoutOptions>() ?? new BackChannelLogoutOptions());
+        builder.Services.AddSingleton<BackChannelLogoutSignal>();
+        builder.Services.AddHostedService<BackChannelLogoutDispatcher>();
         return builder;
     }
 }

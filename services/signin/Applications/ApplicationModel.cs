@@ -16,7 +16,8 @@ public static class ApplicationTypes
 }
 
 /// <summary>Logto's application shape, held in OpenIddict's application entity (Logto-only fields live in its properties).</summary>
-public sealed record OidcClientMetadata(IReadOnlyList<string> RedirectUris, IReadOnlyList<string> PostLogoutRedirectUris);
+public sealed record OidcClientMetadata(IReadOnlyList<string> RedirectUris, IReadOnlyList<string> PostLogoutRedirectUris,
+    string? BackchannelLogoutUri = null, bool BackchannelLogoutSessionRequired = false);
 
 public sealed record ApplicationResponse(string Id, string Name, string? Secret, string? Description, string Type,
     OidcClientMetadata OidcClientMetadata, object CustomClientMetadata, bool IsThirdParty, long CreatedAt);
@@ -27,6 +28,9 @@ internal static class ApplicationProperties
     public const string Description = "description";
     public const string IsThirdParty = "is_third_party";
     public const string CreatedAt = "created_at";
+    /// <summary>OpenID Back-Channel Logout client metadata (Logto: <c>oidcClientMetadata.backchannelLogoutUri</c>).</summary>
+    public const string BackchannelLogoutUri = "backchannel_logout_uri";
+    public const string BackchannelLogoutSessionRequired = "backchannel_logout_session_required";
 }
 
 public static class ApplicationDescriptors
@@ -50,7 +54,8 @@ public static class ApplicationDescriptors
         }
         d.Permissions.UnionWith([Permissions.Endpoints.Authorization, Permissions.Endpoints.Token, Permissions.Endpoints.EndSession,
             Permissions.Endpoints.Revocation, Permissions.GrantTypes.AuthorizationCode, Permissions.GrantTypes.RefreshToken,
-            Permissions.ResponseTypes.Code, Permissions.Scopes.Profile, Permissions.Scopes.Email, Permissions.Scopes.Phone]);
+            Permissions.ResponseTypes.Code, Permissions.Scopes.Profile, Permissions.Scopes.Email, Permissions.Scopes.Phone,
+            Permissions.Prefixes.Scope + Sessions.SessionsApi.SessionsScope]);
         if (type == ApplicationTypes.Traditional) d.Permissions.Add(Permissions.Endpoints.Introspection);
         // Public clients cannot keep a secret, so a stolen code is only redeemable with the verifier (RFC 9700 §2.1.1).
         if (ApplicationTypes.IsPublic(type)) d.Requirements.Add(Requirements.Features.ProofKeyForCodeExchange);
@@ -61,7 +66,9 @@ public static class ApplicationDescriptors
         string? Str(string key) => d.Properties.TryGetValue(key, out var e) && e.ValueKind == JsonValueKind.String ? e.GetString() : null;
         return new ApplicationResponse(d.ClientId!, d.DisplayName ?? "", secret, Str(ApplicationProperties.Description),
             Str(ApplicationProperties.Type) ?? ApplicationTypes.Traditional,
-            new OidcClientMetadata([.. d.RedirectUris.Select(u => u.OriginalString)], [.. d.PostLogoutRedirectUris.Select(u => u.OriginalString)]),
+            new OidcClientMetadata([.. d.RedirectUris.Select(u => u.OriginalString)], [.. d.PostLogoutRedirectUris.Select(u => u.OriginalString)],
+                Str(ApplicationProperties.BackchannelLogoutUri),
+                d.Properties.TryGetValue(ApplicationProperties.BackchannelLogoutSessionRequired, out var sr) && sr.ValueKind == JsonValueKind.True),
             new { }, d.Properties.TryGetValue(ApplicationProperties.IsThirdParty, out var t) && t.ValueKind == JsonValueKind.True,
             d.Properties.TryGetValue(ApplicationProperties.CreatedAt, out var c) && c.ValueKind == JsonValueKind.Number ? c.GetInt64() : 0);
     }

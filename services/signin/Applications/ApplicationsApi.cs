@@ -6,7 +6,9 @@ using OpenIddict.Validation.AspNetCore;
 
 namespace Auth.Platform.Signin.Applications;
 
-public sealed record OidcClientMetadataBody(List<string>? RedirectUris, List<string>? PostLogoutRedirectUris);
+/// <summary><c>backchannelLogoutUri</c>: a string sets it, <c>""</c> removes it, absent leaves it unchanged.</summary>
+public sealed record OidcClientMetadataBody(List<string>? RedirectUris, List<string>? PostLogoutRedirectUris,
+    string? BackchannelLogoutUri = null, bool? BackchannelLogoutSessionRequired = null);
 public sealed record CreateApplicationBody(string? Name, string? Type, string? Description, bool? IsThirdParty, OidcClientMetadataBody? OidcClientMetadata);
 public sealed record PatchApplicationBody(string? Name, string? Description, bool? IsThirdParty, OidcClientMetadataBody? OidcClientMetadata);
 
@@ -117,6 +119,16 @@ public static class ApplicationsApi
             target.Clear();
             target.UnionWith(list.Select(u => new Uri(u, UriKind.Absolute)));
         }
+        if (metadata.BackchannelLogoutUri is { Length: 0 }) d.Properties.Remove(ApplicationProperties.BackchannelLogoutUri);
+        else if (metadata.BackchannelLogoutUri is { } backchannel)
+        {
+            // Same rules as redirect URIs; OpenID Back-Channel Logout §2.2 also forbids a fragment.
+            if (!RedirectUriRule.IsValid(backchannel))
+                return Invalid($"Invalid backchannelLogoutUri '{backchannel}': absolute, without fragment, https (http only on localhost/loopback).");
+            d.Properties[ApplicationProperties.BackchannelLogoutUri] = JsonSerializer.SerializeToElement(backchannel);
+        }
+        if (metadata.BackchannelLogoutSessionRequired is { } sessionRequired)
+            d.Properties[ApplicationProperties.BackchannelLogoutSessionRequired] = JsonSerializer.SerializeToElement(sessionRequired);
         return null;
     }
 }

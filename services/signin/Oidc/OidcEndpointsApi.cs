@@ -2,10 +2,12 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Auth.Platform.Signin.Accounts;
+using Auth.Platform.Signin.Consent;
 using Auth.Platform.Signin.Experience;
 using Auth.Platform.Signin.Sessions;
 using Auth.Platform.Signin.SignInExperience;
 using Microsoft.AspNetCore;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.IdentityModel.Tokens;
@@ -75,9 +77,28 @@ public static class OidcEndpointsApi
             return Results.Redirect(configuration.GetPublicUrl() + firstScreen.RelativeUrl);
         }
 
+        // Third-party applications need the user's grant for what they ask (Consent/ConsentGate).
+        if (await context.RequestServices.GetRequiredService<ConsentGate>().CheckAsync(context, request, session!, OriginalParameters(context.Request), ct)
+            is { } consentAnswer) return consentAnswer;
         var principal = BuildPrincipal(user!, session!, request.GetScopes(), request.GetResources());
-        await sessions.AddClientAsync(session!, clientId, ct);
+        // An ad-hoc authorization per session and client, recorded in the session: signing out revokes exactly the
+        // grants of this session (those without offline_access), not the user's grants in other browsers.
+        var authorizationId = await CreateSessionAuthorizationAsync(context.RequestServices, principal, user!.Id, clientId, ct);
+        principal.SetAuthorizationId(authorizationId);
+        await sessions.AddClientAsync(session!, clientId, authorizationId, ct);
         return Results.SignIn(principal, authenticationScheme: Scheme);
+    }
+
+    private static async Task<string?> CreateSessionAuthorizationAsync(IServiceProvider services, ClaimsPrincipal principal, string userId,
+        string clientId, CancellationToken ct)
+    {
+        var applications = services.GetRequiredService<IOpenIddictApplicationManager>();
+        var authorizations = services.GetRequiredService<IOpenIddictAuthorizationManager>();
+        var application = await applications.FindByClientIdAsync(clientId, ct);
+        if (application is null) return null;
+        var authorization = await authorizations.CreateAsync(principal, userId, (await applications.GetIdAsync(application, ct))!,
+            AuthorizationTypes.AdHoc, principal.GetScopes(), ct);
+        return await authorizations.GetIdAsync(authorization, ct);
     }
 
     internal static ClaimsPrincipal BuildPrincipal(AccountUser user, SigninSession session, IReadOnlyCollection<string> scopes, IEnumerable<string> resources)
@@ -133,13 +154,65 @@ public static class OidcEndpointsApi
         return Results.Json(claims);
     }
 
-    private static async Task<IResult> EndSession(HttpContext context, SessionService sessions, CancellationToken ct)
+    /// <summary>
+    /// RP-initiated logout (OpenID RP-Initiated Logout 1.0). OpenIddict has already rejected (400 page, no redirect) an
+    /// unknown client, an id_token_hint that is not ours (foreign key, alg:none, altered) and a post_logout_redirect_uri
+    /// registered for no client. What remains is trusted only with a valid id_token_hint of the signed-in user whose
+    /// client registered the exact post_logout_redirect_uri: then the session ends at once and the browser goes back
+    /// with <c>state</c>. Anything else could be a cross-site request, so the user confirms with a form (anti-forgery
+    /// token) before the session ends; without a session there is nothing to end and the "signed out" page shows.
+    /// </summary>
+    private static async Task<IResult> EndSession(HttpContext context, SessionService sessions, IAntiforgery antiforgery,
+        IOpenIddictApplicationManager applications, CancellationToken ct)
     {
-        var request = context.GetOpenIddictServerRequest();
-        await sessions.EndAsync(context, ct);
-        // OpenIddict has checked post_logout_redirect_uri against the registered ones (exact match) and redirects there.
-        if (!string.IsNullOrEmpty(request?.PostLogoutRedirectUri)) return Results.SignOut(authenticationSchemes: [Scheme]);
-        return Results.Content(Page("Signed out", "<h1>You are signed out.</h1>"), "text/html; charset=utf-8");
+        var request = context.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("Not an OpenID Connect request.");
+        var confirmed = HttpMethods.IsPost(context.Request.Method) && context.Request.HasFormContentType
+            && context.Request.Form["logout"] == "true";
+        if (confirmed)
+        {
+            if (!await antiforgery.IsRequestValidAsync(context))
+                return SignOutPages.Error("The sign-out form expired or did not come from this site. Sign out again from the application.");
+            await sessions.EndAsync(context, SessionEndReasons.SignOut, ct);
+            return SignedOut(request);
+        }
+        var session = await sessions.FindAsync(context, ct);
+        if (session is null)
+        {
+            // Nothing to end here; a trusted request still returns to the application.
+            await sessions.EndAsync(context, SessionEndReasons.SignOut, ct);
+            return await IsTrustedAsync(context, request, null, applications, ct) ? SignedOut(request) : SignOutPages.SignedOut();
+        }
+        if (await IsTrustedAsync(context, request, session, applications, ct))
+        {
+            await sessions.EndAsync(context, SessionEndReasons.SignOut, ct);
+            return SignedOut(request);
+        }
+        var tokens = antiforgery.GetAndStoreTokens(context);
+        return SignOutPages.Confirm(OriginalParameters(context.Request), tokens.FormFieldName, tokens.RequestToken!);
+    }
+
+    /// <summary>Back to the client when OpenIddict validated its post_logout_redirect_uri (it adds <c>state</c>), else our page.</summary>
+    private static IResult SignedOut(OpenIddictRequest request) =>
+        string.IsNullOrEmpty(request.PostLogoutRedirectUri) ? SignOutPages.SignedOut() : Results.SignOut(authenticationSchemes: [Scheme]);
+
+    private static async Task<bool> IsTrustedAsync(HttpContext context, OpenIddictRequest request, SigninSession? session,
+        IOpenIddictApplicationManager applications, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(request.IdTokenHint)) return false;
+        // OpenIddict validated the hint (signature with our keys, issuer; expiry is allowed) and exposes its principal.
+        var hint = (await context.AuthenticateAsync(Scheme)).Principal;
+        if (hint?.GetClaim(Claims.Subject) is not { } subject) return false;
+        if (session is not null && session.UserId != subject) return false;
+        if (string.IsNullOrEmpty(request.PostLogoutRedirectUri)) return true;
+        // The URI must belong to the client the hint was issued to, not merely to some client.
+        foreach (var audience in hint.GetAudiences())
+        {
+            if (request.ClientId is { Length: > 0 } clientId && clientId != audience) continue;
+            var application = await applications.FindByClientIdAsync(audience, ct);
+            if (application is not null && await applications.ValidatePostLogoutRedirectUriAsync(application, request.PostLogoutRedirectUri, ct))
+                return true;
+        }
+        return false;
     }
 
     private static AuthenticationProperties ErrorProperties(string error, string description) => new(new Dictionary<string, string?>
@@ -148,6 +221,4 @@ public static class OidcEndpointsApi
         [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = description,
     });
 
-    private static string Page(string title, string body) =>
-        $"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title></head><body>{body}</body></html>";
 }

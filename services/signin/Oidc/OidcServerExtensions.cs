@@ -10,7 +10,8 @@ namespace Auth.Platform.Signin.Oidc;
 public static class OidcServerExtensions
 {
     public static readonly string[] SupportedScopes =
-        [Scopes.OpenId, Scopes.Profile, Scopes.Email, Scopes.Phone, Scopes.OfflineAccess, PlatformScopes.ManagementAll, PlatformScopes.Internal];
+        [Scopes.OpenId, Scopes.Profile, Scopes.Email, Scopes.Phone, Scopes.OfflineAccess, PlatformScopes.ManagementAll, PlatformScopes.Internal,
+         Sessions.SessionsApi.SessionsScope];
 
     public static IHostApplicationBuilder AddOidcServer(this IHostApplicationBuilder builder)
     {
@@ -50,6 +51,7 @@ public static class OidcServerExtensions
                 o.AddEventHandler(ClientCredentialsGrantHandler.Descriptor);
                 o.AddEventHandler(SkipClientCredentialsTokenEntry.Descriptor);
                 o.AddEventHandler(RefreshUserCheckHandler.Descriptor);
+                o.AddEventHandler(Sessions.BackChannelLogoutDiscovery.Descriptor);
                 o.AddEventHandler(UntrustedErrorPage<OpenIddictServerEvents.ApplyAuthorizationResponseContext>.Descriptor);
                 o.AddEventHandler(UntrustedErrorPage<OpenIddictServerEvents.ApplyEndSessionResponseContext>.Descriptor);
                 o.UseAspNetCore()

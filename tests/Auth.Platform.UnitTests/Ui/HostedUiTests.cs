@@ -59,6 +59,7 @@ public class HostedUiTests(HostedUiFixture fixture) : IClassFixture<HostedUiFixt
     [InlineData("/reset-password", "/assets/app.js")]
     [InlineData("/single-sign-on", "/assets/app.js")]
     [InlineData("/error", "/assets/app.js")]
+    [InlineData("/consent", "/assets/consent.js")]
     [InlineData("/demo", "/demo/demo.js")]
     [InlineData("/demo/", "/demo/demo.js")]
     [InlineData("/demo/callback", "/demo/demo.js")]

@@ -1,0 +1,20 @@
+using Auth.Platform.BuildingBlocks.Contracts;
+using Auth.Platform.BuildingBlocks.Messaging;
+using Auth.Platform.Signin.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Auth.Platform.Signin.Sessions;
+
+/// <summary>
+/// account deleted a user: end every session of that user (with back-channel logout) and revoke all of the user's
+/// grants. The inbox row, the deletions and the outbox rows commit together, so a redelivery has no second effect.
+/// </summary>
+public sealed class UserDeletedConsumer(SigninDbContext db, SessionService sessions) : IdempotentConsumer<UserDeleted, SigninDbContext>(db)
+{
+    protected override async Task HandleAsync(UserDeleted message, CancellationToken cancellationToken)
+    {
+        var ended = await Db.Sessions.Where(s => s.UserId == message.UserId).ToListAsync(cancellationToken);
+        await sessions.StageEndAsync(ended, SessionEndReasons.UserDeleted, revokeAllGrantsOf: message.UserId, cancellationToken);
+        await Db.Set<SignInExperience.TermsAcceptance>().Where(t => t.UserId == message.UserId).ExecuteDeleteAsync(cancellationToken);
+    }
+}
