@@ -31,6 +31,8 @@ internal static class ApplicationProperties
     /// <summary>OpenID Back-Channel Logout client metadata (Logto: <c>oidcClientMetadata.backchannelLogoutUri</c>).</summary>
     public const string BackchannelLogoutUri = "backchannel_logout_uri";
     public const string BackchannelLogoutSessionRequired = "backchannel_logout_session_required";
+    /// <summary>Logto's user consent scopes of a third-party application (JSON array); absent = every OIDC user scope.</summary>
+    public const string UserConsentScopes = "user_consent_scopes";
 }
 
 public static class ApplicationDescriptors

@@ -25,6 +25,7 @@ public static class ApplicationsApi
         group.MapGet("/{id}", Get);
         group.MapPatch("/{id}", Patch);
         group.MapDelete("/{id}", Delete);
+        group.MapUserConsentScopes();
         return app;
     }
 

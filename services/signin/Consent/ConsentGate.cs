@@ -29,7 +29,7 @@ public sealed class ConsentGate(IOpenIddictApplicationManager applications, IOpe
         if (application is null || !await IsThirdPartyAsync(application, ct)) return null;
         var decision = await store.TakeDecisionAsync(context, clientId, session.Id);
         if (decision == ConsentDecisions.Denied) return Error(Errors.AccessDenied, "The user denied the consent request.");
-        var requested = request.GetScopes().Where(s => s != Scopes.OpenId).ToList();
+        var requested = (await GrantableScopesAsync(clientId, request.GetScopes(), ct)).Where(s => s != Scopes.OpenId).ToList();
         var granted = await GrantedScopesAsync(session.UserId, (await applications.GetIdAsync(application, ct))!, ct);
         var missing = requested.Where(s => !granted.Contains(s)).ToList();
         if (decision == ConsentDecisions.Granted && missing.Count == 0) return null;
@@ -41,6 +41,19 @@ public sealed class ConsentGate(IOpenIddictApplicationManager applications, IOpe
             RequestedScopes = requested, MissingScopes = missing.Count > 0 ? missing : requested, Parameters = parameters.ToList(),
         });
         return Results.Redirect($"{configuration.GetPublicUrl()}/consent");
+    }
+
+    /// <summary>
+    /// What a client may be granted of what it asked: for a third-party application with configured user consent scopes
+    /// (<c>/api/applications/{id}/user-consent-scopes</c>), only those plus <c>openid</c> and <c>offline_access</c>; the
+    /// rest is dropped silently, as OIDC allows for scopes the provider will not grant.
+    /// </summary>
+    public async Task<IReadOnlyCollection<string>> GrantableScopesAsync(string clientId, IReadOnlyCollection<string> requested, CancellationToken ct)
+    {
+        var application = await applications.FindByClientIdAsync(clientId, ct);
+        if (application is null || !await IsThirdPartyAsync(application, ct)) return requested;
+        if (await UserConsentScopesApi.ReadAsync(applications, application, ct) is not { } allowed) return requested;
+        return [.. requested.Where(s => s is Scopes.OpenId or Scopes.OfflineAccess || allowed.Contains(s))];
     }
 
     public async Task<bool> IsThirdPartyAsync(object application, CancellationToken ct)

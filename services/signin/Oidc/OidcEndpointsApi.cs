@@ -77,10 +77,10 @@ public static class OidcEndpointsApi
             return Results.Redirect(configuration.GetPublicUrl() + firstScreen.RelativeUrl);
         }
 
-        // Third-party applications need the user's grant for what they ask (Consent/ConsentGate).
-        if (await context.RequestServices.GetRequiredService<ConsentGate>().CheckAsync(context, request, session!, OriginalParameters(context.Request), ct)
-            is { } consentAnswer) return consentAnswer;
-        var principal = BuildPrincipal(user!, session!, request.GetScopes(), request.GetResources());
+        // Third-party applications need the user's grant for what they ask (Consent/ConsentGate), and get only their consent scopes.
+        var consent = context.RequestServices.GetRequiredService<ConsentGate>();
+        if (await consent.CheckAsync(context, request, session!, OriginalParameters(context.Request), ct) is { } consentAnswer) return consentAnswer;
+        var principal = BuildPrincipal(user!, session!, [.. await consent.GrantableScopesAsync(clientId, request.GetScopes(), ct)], request.GetResources());
         // An ad-hoc authorization per session and client, recorded in the session: signing out revokes exactly the
         // grants of this session (those without offline_access), not the user's grants in other browsers.
         var authorizationId = await CreateSessionAuthorizationAsync(context.RequestServices, principal, user!.Id, clientId, ct);

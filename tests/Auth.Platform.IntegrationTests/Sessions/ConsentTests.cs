@@ -115,6 +115,31 @@ public sealed class ConsentTests(PlatformStackFixture fixture) : IDisposable
     // --- helpers ---
 
     /// <summary>A user registered through a first-party app (signed in), and a third-party app.</summary>
+    [Fact]
+    public async Task UserConsentScopes_LimitWhatAThirdPartyAppIsAskedAndGranted()
+    {
+        var (_, thirdParty) = await SignedInWithThirdPartyAppAsync();
+        using (var empty = await _client.ManagementAsync(HttpMethod.Get, $"/api/applications/{thirdParty}/user-consent-scopes"))
+            Assert.Empty((await empty.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("userScopes").EnumerateArray());
+        using (var bad = await _client.ManagementAsync(HttpMethod.Post, $"/api/applications/{thirdParty}/user-consent-scopes", new { userScopes = new[] { "everything" } }))
+            Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        using (var added = await _client.ManagementAsync(HttpMethod.Post, $"/api/applications/{thirdParty}/user-consent-scopes", new { userScopes = new[] { "profile", "email" } }))
+        {
+            Assert.Equal(HttpStatusCode.Created, added.StatusCode);
+            Assert.Equal(["profile", "email"], (await added.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("userScopes").EnumerateArray().Select(e => e.GetString()));
+        }
+        using (var removed = await _client.ManagementAsync(HttpMethod.Delete, $"/api/applications/{thirdParty}/user-consent-scopes/user-scopes/email"))
+            Assert.Equal(HttpStatusCode.NoContent, removed.StatusCode);
+
+        // phone is not a consent scope of this app: it is neither asked nor granted.
+        var (verifier, challenge) = SigninClient.NewPkce();
+        var consent = await AuthorizeExpectingConsentAsync(thirdParty, challenge, "openid profile email phone offline_access");
+        Assert.Equal(["profile", "offline_access"], consent.GetProperty("missingOIDCScope").EnumerateArray().Select(e => e.GetString()));
+        var code = await DecideAsync(HttpMethod.Post);
+        var tokens = await _client.RedeemAsync(thirdParty, SigninClient.Query(code, "code")!, RedirectUri, verifier);
+        Assert.Equal(["offline_access", "openid", "profile"], tokens.GetProperty("scope").GetString()!.Split(' ').Order());
+    }
+
     private async Task<(string FirstParty, string ThirdParty)> SignedInWithThirdPartyAppAsync()
     {
         var firstParty = await CreateAppAsync(isThirdParty: false);
