@@ -6,7 +6,7 @@ namespace Auth.Platform.Signin.Accounts;
 /// <summary>User as account's internal API returns it (Logto's field names; times in epoch ms).</summary>
 public sealed record AccountUser(
     string Id, string? Username, string? PrimaryEmail, string? PrimaryPhone, string? Name, string? Avatar,
-    long? CreatedAt, long? UpdatedAt, bool IsSuspended, bool HasPassword);
+    long? CreatedAt, long? UpdatedAt, bool IsSuspended, bool HasPassword, System.Text.Json.JsonElement? CustomData = null);
 
 public sealed record AccountIdentifier(string Type, string Value);
 

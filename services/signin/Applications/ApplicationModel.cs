@@ -58,6 +58,9 @@ public static class ApplicationDescriptors
             Permissions.Endpoints.Revocation, Permissions.GrantTypes.AuthorizationCode, Permissions.GrantTypes.RefreshToken,
             Permissions.ResponseTypes.Code, Permissions.Scopes.Profile, Permissions.Scopes.Email, Permissions.Scopes.Phone,
             Permissions.Prefixes.Scope + Sessions.SessionsApi.SessionsScope]);
+        // Logto's other user scopes (custom_data, identities, roles, organizations…); applications created before they
+        // existed lack them until re-created.
+        d.Permissions.UnionWith(Oidc.LogtoScopes.All.Select(s => Permissions.Prefixes.Scope + s));
         if (type == ApplicationTypes.Traditional) d.Permissions.Add(Permissions.Endpoints.Introspection);
         // Public clients cannot keep a secret, so a stolen code is only redeemable with the verifier (RFC 9700 §2.1.1).
         if (ApplicationTypes.IsPublic(type)) d.Requirements.Add(Requirements.Features.ProofKeyForCodeExchange);

@@ -12,6 +12,10 @@ public static class ClaimDestinations
         [Scopes.Profile] = [Claims.Name, Claims.Username, Claims.Picture, Claims.UpdatedAt],
         [Scopes.Email] = [Claims.Email, Claims.EmailVerified],
         [Scopes.Phone] = [Claims.PhoneNumber, Claims.PhoneNumberVerified],
+        // As Logto: roles and organizations reach the ID token; custom_data and identities only userinfo (they can be large).
+        [LogtoScopes.Roles] = [LogtoClaims.Roles],
+        [LogtoScopes.Organizations] = [LogtoClaims.Organizations],
+        [LogtoScopes.OrganizationRoles] = [LogtoClaims.OrganizationRoles],
     };
 
     public static IEnumerable<string> For(Claim claim, ClaimsPrincipal principal)

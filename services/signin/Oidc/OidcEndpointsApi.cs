@@ -10,6 +10,7 @@ using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
@@ -111,6 +112,10 @@ public static class OidcEndpointsApi
                 case string s: identity.AddClaim(new Claim(type, s)); break;
                 case bool b: identity.AddClaim(new Claim(type, b ? "true" : "false", ClaimValueTypes.Boolean)); break;
                 case long l: identity.AddClaim(new Claim(type, l.ToString(CultureInfo.InvariantCulture), ClaimValueTypes.Integer64)); break;
+                case System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Array } a:
+                    identity.AddClaim(new Claim(type, a.GetRawText(), JsonClaimValueTypes.JsonArray)); break;
+                case System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Object } o:
+                    identity.AddClaim(new Claim(type, o.GetRawText(), JsonClaimValueTypes.Json)); break;
             }
         }
         identity.AddClaim(new Claim(Claims.AuthenticationTime, session.AuthTime.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), ClaimValueTypes.Integer64));

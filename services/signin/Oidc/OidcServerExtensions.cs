@@ -11,7 +11,7 @@ public static class OidcServerExtensions
 {
     public static readonly string[] SupportedScopes =
         [Scopes.OpenId, Scopes.Profile, Scopes.Email, Scopes.Phone, Scopes.OfflineAccess, PlatformScopes.ManagementAll, PlatformScopes.Internal,
-         Sessions.SessionsApi.SessionsScope];
+         Sessions.SessionsApi.SessionsScope, .. LogtoScopes.All];
 
     public static IHostApplicationBuilder AddOidcServer(this IHostApplicationBuilder builder)
     {
@@ -39,7 +39,9 @@ public static class OidcServerExtensions
                 o.RegisterScopes(SupportedScopes);
                 o.RegisterResources(PlatformAudiences.Management, PlatformAudiences.Internal);
                 o.RegisterClaims(Claims.Subject, Claims.Name, Claims.Username, Claims.Picture, Claims.UpdatedAt, Claims.Email,
-                    Claims.EmailVerified, Claims.PhoneNumber, Claims.PhoneNumberVerified, Claims.AuthenticationTime, "sid");
+                    Claims.EmailVerified, Claims.PhoneNumber, Claims.PhoneNumberVerified, Claims.AuthenticationTime, "sid",
+                    LogtoClaims.CustomData, LogtoClaims.Identities, LogtoClaims.SsoIdentities, LogtoClaims.Roles, LogtoClaims.Organizations,
+                    LogtoClaims.OrganizationRoles);
                 // Resource servers validate access tokens themselves through JWKS, so they must be signed, not encrypted.
                 o.DisableAccessTokenEncryption();
                 // A redeemed refresh token presented again is a replay: with a leeway OpenIddict would accept it for that

@@ -1,4 +1,5 @@
 using Auth.Platform.Signin.Accounts;
+using System.Text.Json;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Auth.Platform.Signin.Oidc;
@@ -6,6 +7,9 @@ namespace Auth.Platform.Signin.Oidc;
 /// <summary>The user's claims as account holds them now, limited to what the granted scopes allow.</summary>
 public static class UserClaims
 {
+    private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement.Clone();
+    private static readonly JsonElement EmptyArray = JsonDocument.Parse("[]").RootElement.Clone();
+
     public static Dictionary<string, object?> For(AccountUser user, IReadOnlyCollection<string> scopes)
     {
         var claims = new Dictionary<string, object?> { [Claims.Subject] = user.Id };
@@ -28,6 +32,40 @@ public static class UserClaims
             claims[Claims.PhoneNumber] = user.PrimaryPhone;
             claims[Claims.PhoneNumberVerified] = user.PrimaryPhone is not null;
         }
+        // Logto's extra user scopes. No address is stored (the profile has no address fields yet), so `address` adds
+        // nothing; social/enterprise identities, roles and organizations do not exist yet and are given as empty values
+        // so clients can rely on the claim's shape.
+        if (scopes.Contains(LogtoScopes.CustomData)) claims[LogtoClaims.CustomData] = user.CustomData ?? EmptyObject;
+        if (scopes.Contains(LogtoScopes.Identities))
+        {
+            claims[LogtoClaims.Identities] = EmptyObject;
+            claims[LogtoClaims.SsoIdentities] = EmptyArray;
+        }
+        if (scopes.Contains(LogtoScopes.Roles)) claims[LogtoClaims.Roles] = EmptyArray;
+        if (scopes.Contains(LogtoScopes.Organizations)) claims[LogtoClaims.Organizations] = EmptyArray;
+        if (scopes.Contains(LogtoScopes.OrganizationRoles)) claims[LogtoClaims.OrganizationRoles] = EmptyArray;
         return claims;
     }
+}
+
+/// <summary>Logto's user scopes beyond OIDC's (packages/toolkit/core-kit/src/openid.ts).</summary>
+public static class LogtoScopes
+{
+    public const string Address = "address";
+    public const string CustomData = "custom_data";
+    public const string Identities = "identities";
+    public const string Roles = "roles";
+    public const string Organizations = "urn:logto:scope:organizations";
+    public const string OrganizationRoles = "urn:logto:scope:organization_roles";
+    public static readonly string[] All = [Address, CustomData, Identities, Roles, Organizations, OrganizationRoles];
+}
+
+public static class LogtoClaims
+{
+    public const string CustomData = "custom_data";
+    public const string Identities = "identities";
+    public const string SsoIdentities = "sso_identities";
+    public const string Roles = "roles";
+    public const string Organizations = "organizations";
+    public const string OrganizationRoles = "organization_roles";
 }
