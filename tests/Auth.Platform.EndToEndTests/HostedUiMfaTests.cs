@@ -39,7 +39,7 @@ public sealed class HostedUiMfaTests(PlatformStackFixture fixture) : IAsyncLifet
         await page.FillAsync("#confirm-password", Password);
         await page.ClickAsync("button[type=submit]");
 
-        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Set up your authenticator app");
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Set up your authenticator app", new() { Timeout = 30_000 });
         await Assertions.Expect(page.Locator("#code")).ToBeFocusedAsync();
         await Assertions.Expect(page.Locator("#code")).ToHaveAttributeAsync("autocomplete", "one-time-code");
         await Assertions.Expect(page.Locator("#code")).ToHaveAttributeAsync("inputmode", "numeric");
@@ -130,10 +130,10 @@ public sealed class HostedUiMfaTests(PlatformStackFixture fixture) : IAsyncLifet
         await page.FillAsync("#password", Password);
         await page.FillAsync("#confirm-password", Password);
         await page.ClickAsync("button[type=submit]");
-        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Create a passkey");
+        // The stack's first registration can be slow (cold services, password hashing).
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Create a passkey", new() { Timeout = 30_000 });
         await HostedUi.AssertAccessibleAsync(page, "passkey enrolment");
-        await page.ClickAsync("button[type=submit]");
-        await ExpectCallbackAsync(page);
+        await ExpectCallbackAsync(page, () => page.ClickAsync("button[type=submit]"));
 
         // 2. Password sign-in → 403 session.mfa.require_mfa_verification [WebAuthn] → the passkey → the client.
         await page.Context.ClearCookiesAsync();
@@ -142,16 +142,14 @@ public sealed class HostedUiMfaTests(PlatformStackFixture fixture) : IAsyncLifet
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Verify it's you");
         await Assertions.Expect(page.Locator("#message")).ToHaveTextAsync("Use your passkey or security key to continue.");
         await HostedUi.AssertAccessibleAsync(page, "passkey verification");
-        await page.ClickAsync("button[type=submit]");
-        await ExpectCallbackAsync(page);
+        await ExpectCallbackAsync(page, () => page.ClickAsync("button[type=submit]"));
 
         // 3. "Sign in with a passkey": no username, no password, no second factor asked.
         await page.Context.ClearCookiesAsync();
         await page.GotoAsync(_ui.AuthorizeUrl(clientId));
         await Assertions.Expect(page.Locator("#passkey-sign-in")).ToHaveTextAsync("Sign in with a passkey");
         await HostedUi.AssertAccessibleAsync(page, "sign-in with the passkey button");
-        await page.ClickAsync("#passkey-sign-in");
-        await ExpectCallbackAsync(page);
+        await ExpectCallbackAsync(page, () => page.ClickAsync("#passkey-sign-in"));
     }
 
     private static async Task SignInWithPasswordAsync(IPage page, string username)
@@ -161,11 +159,27 @@ public sealed class HostedUiMfaTests(PlatformStackFixture fixture) : IAsyncLifet
         await page.ClickAsync("button[type=submit]");
     }
 
-    /// <summary>The browser reaches the client's redirect URI (intercepted by HostedUi) with an authorization code.</summary>
-    private static async Task ExpectCallbackAsync(IPage page)
+    /// <summary>
+    /// After <paramref name="action"/>, the browser requests the client's redirect URI with an authorization code. Watched
+    /// per step (HostedUi's callback task keeps the first one only); HostedUi's route answers it.
+    /// </summary>
+    private static async Task ExpectCallbackAsync(IPage page, Func<Task> action)
     {
-        await page.WaitForURLAsync(new Regex("^" + Regex.Escape(HostedUi.RedirectUri)), new() { Timeout = 30_000 });
-        Assert.Matches("[?&]code=[^&]+", page.Url);
+        var callback = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnRequest(object? sender, IRequest request)
+        {
+            if (request.Url.StartsWith(HostedUi.RedirectUri, StringComparison.Ordinal)) callback.TrySetResult(request.Url);
+        }
+        page.Request += OnRequest;
+        try
+        {
+            await action();
+            await HostedUi.CallbackAsync(callback.Task);
+        }
+        finally
+        {
+            page.Request -= OnRequest;
+        }
     }
 
     /// <summary>A TOTP code computed by otplib (npm), an implementation independent of ours.</summary>
