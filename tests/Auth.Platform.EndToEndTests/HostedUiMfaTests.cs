@@ -124,8 +124,10 @@ public sealed class HostedUiMfaTests(PlatformStackFixture fixture) : IAsyncLifet
             },
         });
 
-        // 1. Registration → 422 user.missing_mfa [WebAuthn] → create a passkey → submit → the client.
+        // 1. Registration → 422 user.missing_mfa [WebAuthn] → create a passkey → submit → the client. Steps 1 and 2 run
+        // without the browser's JSON helpers, so mfa.js's own base64url conversions are what the server verifies.
         await page.GotoAsync(_ui.AuthorizeUrl(clientId, "&first_screen=register"));
+        await page.EvaluateAsync(WithoutJsonHelpers);
         await page.FillAsync("#identifier", username);
         await page.FillAsync("#password", Password);
         await page.FillAsync("#confirm-password", Password);
@@ -138,6 +140,7 @@ public sealed class HostedUiMfaTests(PlatformStackFixture fixture) : IAsyncLifet
         // 2. Password sign-in → 403 session.mfa.require_mfa_verification [WebAuthn] → the passkey → the client.
         await page.Context.ClearCookiesAsync();
         await page.GotoAsync(_ui.AuthorizeUrl(clientId));
+        await page.EvaluateAsync(WithoutJsonHelpers);
         await SignInWithPasswordAsync(page, username);
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Verify it's you");
         await Assertions.Expect(page.Locator("#message")).ToHaveTextAsync("Use your passkey or security key to continue.");
@@ -151,6 +154,17 @@ public sealed class HostedUiMfaTests(PlatformStackFixture fixture) : IAsyncLifet
         await HostedUi.AssertAccessibleAsync(page, "sign-in with the passkey button");
         await ExpectCallbackAsync(page, () => page.ClickAsync("#passkey-sign-in"));
     }
+
+    /// <summary>Browsers older than the WebAuthn Level 3 JSON helpers: the page must convert options and credentials itself.</summary>
+    private const string WithoutJsonHelpers = """
+        () => {
+          delete PublicKeyCredential.parseCreationOptionsFromJSON;
+          delete PublicKeyCredential.parseRequestOptionsFromJSON;
+          delete PublicKeyCredential.prototype.toJSON;
+          if (typeof PublicKeyCredential.parseRequestOptionsFromJSON === 'function' || typeof PublicKeyCredential.prototype.toJSON === 'function')
+            throw new Error('the JSON helpers could not be removed');
+        }
+        """;
 
     private static async Task SignInWithPasswordAsync(IPage page, string username)
     {
