@@ -189,6 +189,12 @@ public sealed class HostedUiMfaTests(PlatformStackFixture fixture) : IAsyncLifet
         {
             await action();
             await HostedUi.CallbackAsync(callback.Task);
+            // Chromium then ends that navigation (port 7 is on its unsafe list): let it settle, or it would interrupt
+            // the next step's page.GotoAsync.
+            var settled = DateTime.UtcNow.AddSeconds(10);
+            while (!page.Url.StartsWith(HostedUi.RedirectUri, StringComparison.Ordinal) && !page.Url.StartsWith("chrome-error:", StringComparison.Ordinal)
+                   && DateTime.UtcNow < settled)
+                await Task.Delay(100, TestContext.Current.CancellationToken);
         }
         finally
         {
