@@ -106,6 +106,34 @@ public sealed class HostedUiMfaTests(PlatformStackFixture fixture) : IAsyncLifet
     }
 
     [Fact]
+    public async Task MandatoryWithTwoFactors_RegistrationOffersTheChoice_AndCanComeBackToIt()
+    {
+        await _ui.PatchSettingsAsync(new { mfa = new { factors = new[] { "Totp", "WebAuthn" }, policy = "Mandatory" } });
+        var clientId = await _ui.CreateSpaAsync();
+        var (page, callback) = await _ui.NewPageAsync(bypassCsp: true);
+        await page.GotoAsync(_ui.AuthorizeUrl(clientId, "&first_screen=register&ui_locales=fr"));
+        await page.FillAsync("#identifier", HostedUi.NewUsername());
+        await page.FillAsync("#password", Password);
+        await page.FillAsync("#confirm-password", Password);
+        await page.ClickAsync("button[type=submit]");
+
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Ajouter un second facteur", new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Locator("#mfa-enrol-webauthn")).ToHaveTextAsync("Clé d'accès ou clé de sécurité");
+        await Assertions.Expect(page.Locator("#mfa-enrol-totp")).ToHaveTextAsync("Application d'authentification");
+        await HostedUi.AssertAccessibleAsync(page, "factor choice");
+
+        await page.ClickAsync("#mfa-enrol-webauthn");
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Créer une clé d'accès");
+        await page.ClickAsync("#back");
+        await page.ClickAsync("#mfa-enrol-totp");
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Configurer votre application d'authentification");
+        var secret = Regex.Replace(await page.Locator("#totp-secret").TextContentAsync() ?? "", @"\s", "");
+        // No BackupCode factor: binding TOTP is the last step before the client.
+        await page.FillAsync("#code", await OtplibCodeAsync(secret, DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+        await HostedUi.CallbackAsync(callback);
+    }
+
+    [Fact]
     public async Task Passkey_EnrolledInChromiumsVirtualAuthenticator_IsTheSecondFactor_AndSignsInAlone()
     {
         await _ui.PatchSettingsAsync(new { mfa = new { factors = new[] { "WebAuthn" }, policy = "Mandatory" } });
