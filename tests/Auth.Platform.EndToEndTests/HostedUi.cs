@@ -33,6 +33,7 @@ public sealed partial class HostedUi(PlatformStack stack) : IAsyncDisposable
         termsOfUseUrl = (string?)null,
         privacyPolicyUrl = (string?)null,
         branding = new { displayName = (string?)null, primaryColor = (string?)null },
+        mfa = new { factors = Array.Empty<string>(), policy = "UserControlled" },
     };
 
     public Uri Gateway => stack.GatewayUrl;

@@ -81,6 +81,9 @@ public static class SignInExperienceApi
                 phone = s.ForgotPasswordMethods.Contains(ForgotPasswordMethodNames.Phone),
             },
             languages = new[] { "en", "fr" },
+            // Logto publishes mfa too: the hosted UI offers "Sign in with a passkey" when WebAuthn is enabled and shows
+            // the backup-code step after binding a first factor when BackupCode is.
+            mfa = new { s.Mfa.Factors, s.Mfa.Policy },
         });
     }
 }

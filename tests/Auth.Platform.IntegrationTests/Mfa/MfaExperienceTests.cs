@@ -199,6 +199,16 @@ public sealed class MfaExperienceTests(PlatformStackFixture fixture) : IAsyncLif
         await ProblemAsync(await admin.Http.SendAsync(request, Ct), 400, "guard.invalid_input");
     }
 
+    [Fact]
+    public async Task PublicSignInExperience_PublishesTheMfaFactorsAndPolicy_ForTheHostedUi()
+    {
+        await SetMfaAsync(["WebAuthn", "Totp"], "Mandatory");
+        var body = await NewBrowser().Http.GetFromJsonAsync<JsonElement>("/api/.well-known/sign-in-exp", Ct);
+        var mfa = body.GetProperty("mfa");
+        Assert.Equal(["WebAuthn", "Totp"], mfa.GetProperty("factors").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal("Mandatory", mfa.GetProperty("policy").GetString());
+    }
+
     // ---------- WebAuthn ----------
 
     [Fact]

@@ -167,6 +167,20 @@ public class HostedUiTests(HostedUiFixture fixture) : IClassFixture<HostedUiFixt
     [InlineData("verification_code.email_mismatch")]
     [InlineData("verification_code.phone_mismatch")]
     [InlineData("network")]
+    // MFA (services/mfa/README.md) and the browser's WebAuthn refusals, which mfa.js turns into codes.
+    [InlineData("session.mfa.invalid_totp_code")]
+    [InlineData("session.mfa.invalid_backup_code")]
+    [InlineData("session.mfa.webauthn_verification_failed")]
+    [InlineData("session.mfa.mfa_factor_not_enabled")]
+    [InlineData("session.mfa.backup_code_can_not_be_alone")]
+    [InlineData("session.mfa.require_mfa_verification")]
+    [InlineData("session.verification_session_not_found")]
+    [InlineData("user.missing_mfa")]
+    [InlineData("user.totp_already_in_use")]
+    [InlineData("webauthn.cancelled")]
+    [InlineData("webauthn.unsupported")]
+    [InlineData("webauthn.already_registered")]
+    [InlineData("webauthn.failed")]
     public void Dictionaries_LocaliseEveryExperienceErrorCodeTheUiShows(string code)
     {
         foreach (var locale in new[] { "en", "fr" })

@@ -5,6 +5,7 @@ import { experience, followRedirect } from './experience.js';
 import { h, readableTextOn } from './dom.js';
 import { screen, messageScreen, actionLine, routeLine, termsBlock, messageFor } from './forms.js';
 import { IDENTIFIER_TYPES, detectIdentifierType, normalizeIdentifier, isValidIdentifier, narrowTypes, inputHints } from './identifiers.js';
+import { mfaVerificationScreen, mfaEnrolmentScreen, passkeySignInLine } from './mfa.js';
 
 let settings = {};
 const params = new URLSearchParams(location.search);
@@ -106,6 +107,9 @@ async function submitInteraction() {
   } catch (e) {
     if (e.code === 'user.missing_profile') return profileScreen(e.data?.missingProfile, submitInteraction);
     if (e.code === 'terms.not_agreed') return termsScreen(submitInteraction);
+    // Second factors (mfa.js): verify one the user has, or bind one when the policy is Mandatory; then submit again.
+    if (e.code === 'session.mfa.require_mfa_verification') return mfaVerificationScreen(e.data?.availableFactors, { settings, next: submitInteraction });
+    if (e.code === 'user.missing_mfa') return mfaEnrolmentScreen(e.data?.availableFactors, { settings, next: submitInteraction });
     throw e;
   }
   return undefined;
@@ -282,6 +286,7 @@ function signInScreen({ identifierOnly = false } = {}) {
     terms: termsFor('SignIn'),
     submitLabel: passwordOnly ? t('sign_in.submit') : t('common.continue'),
     footer: [
+      passkeySignInLine(settings, { start: () => { noteTerms(); return start('SignIn'); }, next: submitInteraction }),
       passwordOnly ? forgotPasswordLine() : null,
       canRegister() ? routeLine('register-link', t('sign_in.no_account'), t('sign_in.create_account'), keep('/register')) : null,
     ],

@@ -55,6 +55,22 @@ export const experience = {
   signInExperience: () => call('GET', '/api/.well-known/sign-in-exp'),
 };
 
+/** The second factors (Logto's MFA Experience routes); payload = PublicKeyCredential.toJSON(). */
+export const mfa = {
+  totpSecret: () => post('/verification/totp/secret'),
+  /** With verificationId: confirms a new secret; without: verifies the bound TOTP. */
+  verifyTotp: (code, verificationId) => post('/verification/totp/verify', verificationId ? { code, verificationId } : { code }),
+  generateBackupCodes: () => post('/verification/backup-code/generate'),
+  verifyBackupCode: (code) => post('/verification/backup-code/verify', { code }),
+  webAuthnRegistration: () => post('/verification/web-authn/registration'),
+  verifyWebAuthnRegistration: (verificationId, payload) => post('/verification/web-authn/registration/verify', { verificationId, payload }),
+  webAuthnAuthentication: () => post('/verification/web-authn/authentication'),
+  verifyWebAuthnAuthentication: (verificationId, payload) => post('/verification/web-authn/authentication/verify', { verificationId, payload }),
+  bind: (type, verificationId) => post('/profile/mfa', { type, verificationId }),
+  passkeyPreflight: () => post('/preflight/sign-in-passkey/authentication'),
+  verifyPasskeySignIn: (verificationId, payload) => post('/verification/sign-in-passkey/authentication/verify', { verificationId, payload }),
+};
+
 /** Follows redirectTo only when it is an http(s) URL: a javascript: URL must never reach location.assign. */
 export function followRedirect(redirectTo) {
   const url = new URL(redirectTo, location.origin);
