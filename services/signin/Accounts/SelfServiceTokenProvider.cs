@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Http.Resilience;
 using System.Security.Cryptography;
 using Auth.Platform.Signin.Keys;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -50,14 +49,9 @@ public static class AccountClientExtensions
     {
         builder.Services.AddSingleton<IServiceTokenProvider, SelfServiceTokenProvider>();
         builder.Services.AddTransient<ServiceTokenHandler>();
-        var client = builder.Services.AddHttpClient<AccountClient>(c => c.BaseAddress = new Uri(builder.Configuration["Signin:AccountUrl"] ?? "http://account"))
-            .AddHttpMessageHandler<ServiceTokenHandler>();
-        // Reads are retried; writes are not (a retried registration or password change could apply twice, and a retried
-        // verify-password would count twice). Timeouts and the circuit breaker stay.
-#pragma warning disable EXTEXP0001 // evaluation API; the only way to replace the handler ServiceDefaults adds to every client
-        client.RemoveAllResilienceHandlers();
-#pragma warning restore EXTEXP0001
-        client.AddStandardResilienceHandler(o => o.Retry.DisableForUnsafeHttpMethods());
+        // A retried registration or password change could apply twice, a retried verify-password count twice.
+        builder.Services.AddHttpClient<AccountClient>(c => c.BaseAddress = new Uri(builder.Configuration["Signin:AccountUrl"] ?? "http://account"))
+            .AddHttpMessageHandler<ServiceTokenHandler>().WithRetriedReadsOnly();
         return builder;
     }
 }

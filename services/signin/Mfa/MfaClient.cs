@@ -1,3 +1,4 @@
+using Auth.Platform.Signin.Accounts;
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -86,14 +87,9 @@ public static class MfaClientExtensions
     /// <summary>Needs <c>AddAccountClient</c> first: it registers the service token provider and handler this client shares.</summary>
     public static IHostApplicationBuilder AddMfaClient(this IHostApplicationBuilder builder)
     {
-        var client = builder.Services.AddHttpClient<MfaClient>(c => c.BaseAddress = new Uri(builder.Configuration["Signin:MfaUrl"] ?? "http://mfa"))
-            .AddHttpMessageHandler<ServiceTokenHandler>();
-        // No retries: a verification is not idempotent (each call counts as an attempt), and the standard retry also
-        // honours a lockout's Retry-After (minutes) while the user waits. Timeouts and the circuit breaker stay.
-#pragma warning disable EXTEXP0001 // evaluation API; the only way to replace the handler ServiceDefaults adds to every client
-        client.RemoveAllResilienceHandlers();
-#pragma warning restore EXTEXP0001
-        client.AddStandardResilienceHandler(o => o.Retry.ShouldHandle = _ => ValueTask.FromResult(false));
+        // A verification is not idempotent: each call counts as an attempt.
+        builder.Services.AddHttpClient<MfaClient>(c => c.BaseAddress = new Uri(builder.Configuration["Signin:MfaUrl"] ?? "http://mfa"))
+            .AddHttpMessageHandler<ServiceTokenHandler>().WithoutRetries();
         return builder;
     }
 }

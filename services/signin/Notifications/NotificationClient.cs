@@ -1,3 +1,4 @@
+using Auth.Platform.Signin.Accounts;
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -61,15 +62,9 @@ public static class NotificationClientExtensions
 {
     public static IHostApplicationBuilder AddNotificationClient(this IHostApplicationBuilder builder)
     {
-        var client = builder.Services.AddHttpClient<NotificationClient>(c => c.BaseAddress = new Uri(builder.Configuration["Signin:NotificationUrl"] ?? "http://notification"))
-            .AddHttpMessageHandler<ServiceTokenHandler>();
-        // No retries: sending a code is not idempotent (a retry sends another code and voids the first), each verify
-        // counts as an attempt, and the standard retry would sit out a 429's Retry-After while the user waits.
-        // Timeouts and the circuit breaker stay.
-#pragma warning disable EXTEXP0001 // evaluation API; the only way to replace the handler ServiceDefaults adds to every client
-        client.RemoveAllResilienceHandlers();
-#pragma warning restore EXTEXP0001
-        client.AddStandardResilienceHandler(o => o.Retry.ShouldHandle = _ => ValueTask.FromResult(false));
+        // A retried send is another code (voiding the first); each verify counts as an attempt.
+        builder.Services.AddHttpClient<NotificationClient>(c => c.BaseAddress = new Uri(builder.Configuration["Signin:NotificationUrl"] ?? "http://notification"))
+            .AddHttpMessageHandler<ServiceTokenHandler>().WithoutRetries();
         return builder;
     }
 }
