@@ -185,6 +185,18 @@ public sealed class SigninOidcTests(PlatformStackFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task Authorize_WithMaxAge_AsksForAFreshSignInOnlyWhenTheSessionIsOlder()
+    {
+        var (clientId, redirect) = await NewSpaAsync();
+        await _client.RegisterAndGetCodeAsync(clientId, redirect, SigninClient.NewPkce().Challenge, SigninClient.NewUsername());
+        using (var recent = await _client.GetAsync(SigninClient.AuthorizePath(clientId, redirect, SigninClient.NewPkce().Challenge, extra: "&max_age=3600")))
+            Assert.NotEmpty(SigninClient.CodeFrom(recent, redirect));
+        await Task.Delay(1100, Ct);
+        using var stale = await _client.GetAsync(SigninClient.AuthorizePath(clientId, redirect, SigninClient.NewPkce().Challenge, extra: "&max_age=1"));
+        Assert.Equal(_client.PublicUrl + "/sign-in", stale.Headers.Location?.ToString());
+    }
+
+    [Fact]
     public async Task ClientCredentials_WithTheManagementClient_IssuesAJwtForTheManagementApi()
     {
         var token = SigninClient.Payload(await _client.ManagementTokenAsync());
