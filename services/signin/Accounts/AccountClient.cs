@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json.Serialization;
 
 namespace Auth.Platform.Signin.Accounts;
 
@@ -35,7 +34,7 @@ public sealed class AccountClient(HttpClient http)
     public async Task<string?> VerifyPasswordAsync(AccountIdentifier identifier, string password, CancellationToken ct)
     {
         using var response = await http.PostAsJsonAsync("/internal/users/verify-password", new { identifier, password }, ct);
-        if (response.StatusCode == HttpStatusCode.UnprocessableEntity && (await ReadProblemAsync(response, ct))?.Code == "session.invalid_credentials") return null;
+        if (response.StatusCode == HttpStatusCode.UnprocessableEntity && (await InternalProblem.ReadAsync(response, ct))?.Code == "session.invalid_credentials") return null;
         await EnsureSuccessAsync(response, ct);
         return (await response.Content.ReadFromJsonAsync<UserIdResponse>(ct))?.UserId;
     }
@@ -97,24 +96,15 @@ public sealed class AccountClient(HttpClient http)
     /// a proxy in between) must not read as "username available" or "user deleted".
     /// </summary>
     private static async Task<bool> IsUserNotFoundAsync(HttpResponseMessage response, CancellationToken ct) =>
-        response.StatusCode == HttpStatusCode.NotFound && (await ReadProblemAsync(response, ct))?.Code == "user.not_found";
-
-    private static async Task<ProblemBody?> ReadProblemAsync(HttpResponseMessage response, CancellationToken ct)
-    {
-        // As a string, not a stream: the buffered content's stream is disposed after one read, and a problem may be read twice.
-        var text = await response.Content.ReadAsStringAsync(ct);
-        try { return string.IsNullOrWhiteSpace(text) ? null : System.Text.Json.JsonSerializer.Deserialize<ProblemBody>(text); }
-        catch (System.Text.Json.JsonException) { return null; }
-    }
+        response.StatusCode == HttpStatusCode.NotFound && (await InternalProblem.ReadAsync(response, ct))?.Code == "user.not_found";
 
     private static async Task EnsureSuccessAsync(HttpResponseMessage response, CancellationToken ct)
     {
         if (response.IsSuccessStatusCode) return;
-        var problem = await ReadProblemAsync(response, ct);
+        var problem = await InternalProblem.ReadAsync(response, ct);
         throw new AccountProblemException((int)response.StatusCode, problem?.Code ?? "account.unavailable", problem?.Detail);
     }
 
     private sealed record UserIdResponse(string UserId);
     private sealed record IdResponse(string Id);
-    private sealed record ProblemBody([property: JsonPropertyName("code")] string? Code, [property: JsonPropertyName("detail")] string? Detail);
 }

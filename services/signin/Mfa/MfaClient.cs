@@ -1,7 +1,6 @@
-using Auth.Platform.Signin.Accounts;
 using System.Net;
 using System.Text.Json;
-using System.Text.Json.Serialization;
+using Auth.Platform.Signin.Accounts;
 
 namespace Auth.Platform.Signin.Mfa;
 
@@ -68,18 +67,12 @@ public sealed class MfaClient(HttpClient http)
         using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
         using var response = await http.SendAsync(request, ct);
         if (response.IsSuccessStatusCode) return (await response.Content.ReadFromJsonAsync<T>(ct))!;
-        var text = await response.Content.ReadAsStringAsync(ct);
-        ProblemBody? problem = null;
-        try { problem = string.IsNullOrWhiteSpace(text) ? null : JsonSerializer.Deserialize<ProblemBody>(text); }
-        catch (JsonException) { }
+        var problem = await InternalProblem.ReadAsync(response, ct);
         // 400/404/422/429 with a code are answers about the user's input; anything else (401/403 = our token, 5xx) is mfa failing.
         if (problem?.Code is { } code && response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.NotFound or HttpStatusCode.UnprocessableEntity or HttpStatusCode.TooManyRequests)
             throw new MfaRefusedException((int)response.StatusCode, code, problem.Detail, problem.Data, response.Headers.RetryAfter?.ToString());
         throw new HttpRequestException($"mfa answered {(int)response.StatusCode} {problem?.Code}", null, response.StatusCode);
     }
-
-    private sealed record ProblemBody(
-        [property: JsonPropertyName("code")] string? Code, [property: JsonPropertyName("detail")] string? Detail, [property: JsonPropertyName("data")] JsonElement? Data);
 }
 
 public static class MfaClientExtensions

@@ -1,7 +1,6 @@
-using Auth.Platform.Signin.Accounts;
 using System.Net;
 using System.Text.Json;
-using System.Text.Json.Serialization;
+using Auth.Platform.Signin.Accounts;
 
 namespace Auth.Platform.Signin.Notifications;
 
@@ -41,10 +40,7 @@ public sealed class NotificationClient(HttpClient http)
     private static async Task EnsureSuccessAsync(HttpResponseMessage response, CancellationToken ct)
     {
         if (response.IsSuccessStatusCode) return;
-        var text = await response.Content.ReadAsStringAsync(ct);
-        ProblemBody? problem = null;
-        try { problem = string.IsNullOrWhiteSpace(text) ? null : JsonSerializer.Deserialize<ProblemBody>(text); }
-        catch (JsonException) { }
+        var problem = await InternalProblem.ReadAsync(response, ct);
         // Only notification's own coded answers are the user's business; anything else means the service is not usable now.
         if (problem?.Code is null || response.StatusCode >= HttpStatusCode.InternalServerError && response.StatusCode != HttpStatusCode.BadGateway)
             throw new HttpRequestException($"notification answered {(int)response.StatusCode}", null, response.StatusCode);
@@ -52,10 +48,6 @@ public sealed class NotificationClient(HttpClient http)
     }
 
     private sealed record CreatedCode(string VerificationCodeId);
-    private sealed record ProblemBody(
-        [property: JsonPropertyName("code")] string? Code,
-        [property: JsonPropertyName("detail")] string? Detail,
-        [property: JsonPropertyName("data")] JsonElement? Data);
 }
 
 public static class NotificationClientExtensions
