@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Auth.Platform.Testing;
 using Microsoft.Playwright;
 
@@ -14,7 +13,7 @@ namespace Auth.Platform.EndToEndTests;
 public sealed class SignInExperienceChanges;
 
 /// <summary>What the hosted-UI tests share: an application, authorization URLs, settings, a browser page, axe-core, maildev.</summary>
-public sealed partial class HostedUi(PlatformStack stack) : IAsyncDisposable
+public sealed class HostedUi(PlatformStack stack) : IAsyncDisposable
 {
     /// <summary>Never served: the browser's navigation to it is intercepted, where a real client would take over.</summary>
     public const string RedirectUri = "http://127.0.0.1:7/callback";
@@ -129,15 +128,11 @@ public sealed partial class HostedUi(PlatformStack stack) : IAsyncDisposable
     /// <summary>The newest 6-digit code mailed to <paramref name="recipient"/> (maildev's JSON API), waiting for the message count to reach <paramref name="count"/>.</summary>
     public async Task<string> MailedCodeAsync(string recipient, int count = 1)
     {
-        using var http = new HttpClient { BaseAddress = stack.ServiceUrl("maildev") };
         var deadline = DateTime.UtcNow.AddSeconds(15);
         while (true)
         {
-            var all = await http.GetFromJsonAsync<JsonElement>("/api/email", Ct);
-            var texts = all.EnumerateArray()
-                .Where(m => m.GetProperty("to").EnumerateArray().Any(t => string.Equals(t.GetProperty("address").GetString(), recipient, StringComparison.OrdinalIgnoreCase)))
-                .Select(m => m.GetProperty("text").GetString() ?? "").ToList();
-            if (texts.Count >= count) return SixDigits().Match(texts[^1]).Value is { Length: 6 } code ? code : throw new InvalidOperationException("No code in: " + texts[^1]);
+            var messages = await stack.MailToAsync(recipient, Ct);
+            if (messages.Count >= count) return DevInbox.CodeIn(messages[^1].Text);
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"{count} email(s) to {recipient} did not arrive in maildev");
             await Task.Delay(250, Ct);
         }
@@ -154,7 +149,4 @@ public sealed partial class HostedUi(PlatformStack stack) : IAsyncDisposable
     }
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-
-    [GeneratedRegex(@"\b[0-9]{6}\b")]
-    private static partial Regex SixDigits();
 }

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Auth.Platform.IntegrationTests.Account;
 using Auth.Platform.Testing;
 using Npgsql;
@@ -14,7 +13,7 @@ namespace Auth.Platform.IntegrationTests.Notification;
 /// notification's one-time codes end to end: issued with a service token, delivered by SMTP to the stack's maildev
 /// inbox (or the development SMS inbox), read back from there like a person would, and verified.
 /// </summary>
-public sealed partial class VerificationCodesApiTests(PlatformStackFixture fixture)
+public sealed class VerificationCodesApiTests(PlatformStackFixture fixture)
 {
     private PlatformStack Stack => fixture.Stack;
 
@@ -216,7 +215,6 @@ public sealed partial class VerificationCodesApiTests(PlatformStackFixture fixtu
     // ---- helpers ----
 
     private sealed record Created(string Id, long ExpiresAt);
-    private sealed record InboxMessage(string Subject, string Text);
 
     private static string UniqueEmail() => $"code-{Guid.NewGuid():N}@example.com";
 
@@ -245,25 +243,13 @@ public sealed partial class VerificationCodesApiTests(PlatformStackFixture fixtu
     private Task<HttpResponseMessage> VerifyAsync(string id, string recipient, string code) =>
         PostAsync("/internal/verification-codes/verify", new { verificationCodeId = id, recipient, code });
 
-    /// <summary>maildev's JSON API: every message it received, with <c>to[].address</c>, <c>subject</c>, <c>text</c>.</summary>
-    private async Task<List<InboxMessage>> InboxAsync(string recipient)
-    {
-        using var http = new HttpClient { BaseAddress = Stack.ServiceUrl("maildev") };
-        var all = await http.GetFromJsonAsync<JsonElement>("/api/email", Ct);
-        return all.EnumerateArray()
-            .Where(m => m.GetProperty("to").EnumerateArray().Any(t => string.Equals(t.GetProperty("address").GetString(), recipient, StringComparison.OrdinalIgnoreCase)))
-            .Select(m => new InboxMessage(m.GetProperty("subject").GetString()!, m.GetProperty("text").GetString()!))
-            .ToList();
-    }
+    private Task<List<InboxMessage>> InboxAsync(string recipient) => Stack.MailToAsync(recipient, Ct);
 
     private Task<List<InboxMessage>> InboxEmailAsync(string recipient, int count) =>
         Eventually.ReturnsAsync(async () => await InboxAsync(recipient) is { } m && m.Count >= count ? m : null,
             TimeSpan.FromSeconds(10), $"{count} email(s) to {recipient} in maildev");
 
-    private static string CodeIn(string text) => SixDigits().Match(text).Value is { Length: 6 } code ? code : throw new InvalidOperationException("No code in: " + text);
-
-    [GeneratedRegex(@"\b[0-9]{6}\b")]
-    private static partial Regex SixDigits();
+    private static string CodeIn(string text) => DevInbox.CodeIn(text);
 
     private async Task<List<string>> DeliveryStatusesAsync(string recipient)
     {

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Auth.Platform.IntegrationTests.Account;
 using Auth.Platform.Testing;
 
@@ -14,7 +13,7 @@ namespace Auth.Platform.IntegrationTests.Signin;
 /// session revocation, and the lockout. They change the global sign-in experience, so they run with its collection.
 /// </summary>
 [Collection(nameof(SignInExperienceTests))]
-public sealed partial class CodeFlowTests(PlatformStackFixture fixture) : IAsyncLifetime
+public sealed class CodeFlowTests(PlatformStackFixture fixture) : IAsyncLifetime
 {
     private const string Callback = "http://localhost:3000/callback";
     private const string Password = "correct horse battery";
@@ -449,21 +448,14 @@ public sealed partial class CodeFlowTests(PlatformStackFixture fixture) : IAsync
 
     private static string NewEmail() => PlatformApi.UniqueName("code") + "@example.com";
 
-    private async Task<List<string>> InboxAsync(string recipient)
-    {
-        using var http = new HttpClient { BaseAddress = _stack.ServiceUrl("maildev") };
-        var all = await http.GetFromJsonAsync<JsonElement>("/api/email", Ct);
-        return [.. all.EnumerateArray()
-            .Where(m => m.GetProperty("to").EnumerateArray().Any(t => string.Equals(t.GetProperty("address").GetString(), recipient, StringComparison.OrdinalIgnoreCase)))
-            .Select(m => m.GetProperty("text").GetString()!)];
-    }
+    private async Task<List<string>> InboxAsync(string recipient) => [.. (await _stack.MailToAsync(recipient, Ct)).Select(m => m.Text)];
 
     /// <summary>The code in the newest of at least <paramref name="count"/> messages to the address.</summary>
     private async Task<string> EmailCodeAsync(string email, int count = 1)
     {
         var messages = await Eventually.ReturnsAsync(async () => await InboxAsync(email) is { } m && m.Count >= count ? m : null,
             TimeSpan.FromSeconds(10), $"{count} email(s) to {email}");
-        return SixDigits().Match(messages[^1]).Value;
+        return DevInbox.CodeIn(messages[^1]);
     }
 
     private async Task<string> SmsCodeAsync(string phone)
@@ -473,7 +465,7 @@ public sealed partial class CodeFlowTests(PlatformStackFixture fixture) : IAsync
         var text = await Eventually.ReturnsAsync(async () =>
             await http.GetFromJsonAsync<JsonElement>("/internal/dev/sms?to=" + Uri.EscapeDataString(phone), Ct) is { ValueKind: JsonValueKind.Array } m
             && m.GetArrayLength() > 0 ? m[0].GetProperty("text").GetString() : null, TimeSpan.FromSeconds(10), "an SMS to " + phone);
-        return SixDigits().Match(text).Value;
+        return DevInbox.CodeIn(text!);
     }
 
     private async Task<string> CreateUserAsync(object body)
@@ -501,7 +493,4 @@ public sealed partial class CodeFlowTests(PlatformStackFixture fixture) : IAsync
         using var response = await _client.ManagementAsync(HttpMethod.Patch, "/api/sign-in-exp", patch);
         Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync(Ct));
     }
-
-    [GeneratedRegex(@"\b[0-9]{6}\b")]
-    private static partial Regex SixDigits();
 }
