@@ -30,7 +30,8 @@ public static partial class ExperienceApi
         var value = identifier.Value!;
         if (identifier.Type == "phone")
         {
-            if (await NormalizeAsync(c, new AccountIdentifier("phone", value)) is not { } normalized) return InvalidPhone();
+            var (normalized, invalid) = await NormalizeAsync(c, new AccountIdentifier("phone", value));
+            if (invalid is not null) return invalid;
             value = normalized.Value;
         }
         var ip = c.Http.Connection.RemoteIpAddress;
@@ -100,9 +101,8 @@ public static partial class ExperienceApi
         if (interaction.Event == InteractionEvents.ForgotPassword && !settings.ForgotPasswordMethods.Contains(ForgotPasswordMethod(identifier.Type!)))
             return ForgotPasswordMethodNotEnabled();
 
-        AccountIdentifier normalized;
-        try { normalized = await c.Account.NormalizeIdentifierAsync(new AccountIdentifier(identifier.Type!, value), c.Cancellation); }
-        catch (AccountProblemException e) when (e.Status == 400) { return PlatformProblems.Create(400, e.Code, e.Message); }
+        var (normalized, invalid) = await NormalizeAsync(c, new AccountIdentifier(identifier.Type!, value));
+        if (invalid is not null) return invalid;
 
         if (await c.Sentinel.CountCodeRequestAsync(c.Http.Connection.RemoteIpAddress) is { } wait)
             return TooManyCodeRequests(c.Http, wait);
@@ -148,9 +148,8 @@ public static partial class ExperienceApi
         var record = interaction.VerificationRecords.FirstOrDefault(r => r.Id == verificationId && r.Type == VerificationTypes.ForCode(identifier.Type!));
         if (record is null || record.Verified)
             return PlatformProblems.Create(400, "session.verification_failed", "No pending code with this verificationId fits this identifier type.");
-        AccountIdentifier normalized;
-        try { normalized = await c.Account.NormalizeIdentifierAsync(new AccountIdentifier(identifier.Type!, value), c.Cancellation); }
-        catch (AccountProblemException e) when (e.Status == 400) { return PlatformProblems.Create(400, e.Code, e.Message); }
+        var (normalized, invalid) = await NormalizeAsync(c, new AccountIdentifier(identifier.Type!, value));
+        if (invalid is not null) return invalid;
         if (!string.Equals(normalized.Value, record.IdentifierValue, StringComparison.OrdinalIgnoreCase))
             return PlatformProblems.Create(400, $"verification_code.{identifier.Type}_mismatch", "The code was sent to another address.");
 
@@ -181,10 +180,14 @@ public static partial class ExperienceApi
 
     private const int MaxRecords = 20;
 
-    private static async Task<AccountIdentifier?> NormalizeAsync(ExperienceContext c, AccountIdentifier identifier)
+    /// <summary>
+    /// The stored form of the identifier; for a malformed one, account's 400 (<c>user.invalid_email</c>,
+    /// <c>user.invalid_phone</c>) in <c>Invalid</c> and the identifier unchanged.
+    /// </summary>
+    private static async Task<(AccountIdentifier Normalized, ProblemHttpResult? Invalid)> NormalizeAsync(ExperienceContext c, AccountIdentifier identifier)
     {
-        try { return await c.Account.NormalizeIdentifierAsync(identifier, c.Cancellation); }
-        catch (AccountProblemException e) when (e.Status == 400) { return null; }
+        try { return (await c.Account.NormalizeIdentifierAsync(identifier, c.Cancellation), null); }
+        catch (AccountProblemException e) when (e.Status == 400) { return (identifier, PlatformProblems.Create(400, e.Code, e.Message)); }
     }
 
     /// <summary>Email templates exist in English and French; the interaction's <c>ui_locales</c> wins over the browser's language.</summary>
@@ -236,7 +239,5 @@ public static partial class ExperienceApi
         PlatformProblems.Create(422, "user.sign_in_method_not_enabled", "This sign-in method is not enabled.");
     private static ProblemHttpResult ForgotPasswordMethodNotEnabled() =>
         PlatformProblems.Create(422, "session.forgot_password_not_enabled", "Password reset by this channel is not enabled.");
-    private static ProblemHttpResult InvalidPhone() =>
-        PlatformProblems.Create(400, "user.invalid_phone", "The phone number is not valid: use the international form, e.g. +33 6 12 34 56 78.");
     private static ProblemHttpResult Suspended() => PlatformProblems.Create(401, "user.suspended", "This account is suspended.");
 }
