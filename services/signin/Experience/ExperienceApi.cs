@@ -33,7 +33,7 @@ public static partial class ExperienceApi
 
     public static IEndpointRouteBuilder MapExperienceApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/experience").WithTags("Experience").AddEndpointFilter(AccountUnavailable);
+        var group = app.MapGroup("/api/experience").WithTags("Experience").AddEndpointFilter(DependencyUnavailable);
         group.MapPut("", StartEvent);
         group.MapPut("/interaction-event", SwitchEvent);
         group.MapGet("/interaction", GetInteraction);
@@ -49,8 +49,8 @@ public static partial class ExperienceApi
         return app;
     }
 
-    /// <summary>account down or failing is not the user's fault and not a bug here: 503 with a stable code, never a 500.</summary>
-    private static async ValueTask<object?> AccountUnavailable(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    /// <summary>account, notification, mfa or Redis down or failing is not the user's fault and not a bug here: 503 with a stable code, never a 500.</summary>
+    internal static async ValueTask<object?> DependencyUnavailable(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         try { return await next(context); }
         // Any account answer a handler did not expect (5xx, or 401/404 from a misconfigured or older account) means
@@ -64,7 +64,7 @@ public static partial class ExperienceApi
         }
     }
 
-    private static ProblemHttpResult NoInteraction() => PlatformProblems.Create(400, "session.not_found", "No interaction is in progress; start again from the application.");
+    internal static ProblemHttpResult NoInteraction() => PlatformProblems.Create(400, "session.not_found", "No interaction is in progress; start again from the application.");
     /// <summary>
     /// Logto's <c>guardInteractionEvent</c>: 403 <c>auth.forbidden</c> when the sign-in mode does not offer the event.
     /// ForgotPassword stays open in every mode (it needs an existing account either way).
@@ -76,7 +76,7 @@ public static partial class ExperienceApi
         _ => null,
     };
 
-    private static ProblemHttpResult InvalidInput(string detail) => PlatformProblems.Create(400, "guard.invalid_input", detail);
+    internal static ProblemHttpResult InvalidInput(string detail) => PlatformProblems.Create(400, "guard.invalid_input", detail);
 
     public static async Task<Results<NoContent, ProblemHttpResult>> StartEvent([AsParameters] ExperienceContext c, InteractionEventBody body)
     {

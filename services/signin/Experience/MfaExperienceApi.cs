@@ -71,7 +71,7 @@ public static class MfaExperienceApi
 
     public static IEndpointRouteBuilder MapMfaExperienceApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/experience").WithTags("Experience: MFA").AddEndpointFilter(MfaErrors);
+        var group = app.MapGroup("/api/experience").WithTags("Experience: MFA").AddEndpointFilter(ExperienceApi.DependencyUnavailable).AddEndpointFilter(MfaRefusals);
         group.MapPost("/verification/totp/secret", CreateTotpSecret);
         group.MapPost("/verification/totp/verify", VerifyTotp);
         group.MapPost("/verification/backup-code/generate", GenerateBackupCodes);
@@ -86,8 +86,9 @@ public static class MfaExperienceApi
         return app;
     }
 
-    /// <summary>mfa's refusals (wrong code, lockout, WebAuthn reasons) reach the browser as is; mfa or account failing is 503, never 500.</summary>
-    private static async ValueTask<object?> MfaErrors(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    /// <summary>mfa's refusals (wrong code, lockout, WebAuthn reasons) reach the browser as is; a failing dependency is
+    /// the Experience API's 503 (<see cref="ExperienceApi.DependencyUnavailable"/>, the outer filter), never 500.</summary>
+    private static async ValueTask<object?> MfaRefusals(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         try { return await next(context); }
         catch (MfaRefusedException e)
@@ -95,16 +96,11 @@ public static class MfaExperienceApi
             if (e.RetryAfter is { } retryAfter) context.HttpContext.Response.Headers.RetryAfter = retryAfter;
             return PlatformProblems.Create(e.Status, e.Code, e.Message, e.ProblemData);
         }
-        catch (Exception e) when (e is HttpRequestException or AccountProblemException or TaskCanceledException { InnerException: TimeoutException })
-        {
-            context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Experience.Mfa").LogError(e, "mfa or account call failed");
-            return PlatformProblems.Create(503, "service.unavailable", "A service needed for this step is unavailable; try again shortly.");
-        }
     }
 
-    private static ProblemHttpResult NoInteraction() => PlatformProblems.Create(400, "session.not_found", "No interaction is in progress; start again from the application.");
+    private static ProblemHttpResult NoInteraction() => ExperienceApi.NoInteraction();
     private static ProblemHttpResult NotIdentified() => PlatformProblems.Create(400, "session.not_identified", "Identify the user before MFA.");
-    private static ProblemHttpResult InvalidInput(string detail) => PlatformProblems.Create(400, "guard.invalid_input", detail);
+    private static ProblemHttpResult InvalidInput(string detail) => ExperienceApi.InvalidInput(detail);
     private static ProblemHttpResult RecordNotFound() => PlatformProblems.Create(400, "session.verification_failed", "No MFA verification record with this id fits this step.");
     private static ProblemHttpResult NotEnabled(string type) => PlatformProblems.Create(400, "session.mfa.mfa_factor_not_enabled", $"{type} is not enabled in the sign-in experience.");
 
