@@ -21,7 +21,9 @@ public sealed record WebAuthnRegistrationRequest(string? UserName, string? Displ
 public sealed record WebAuthnRegistrationResponse(string EnrolmentId, object RegistrationOptions, long ExpiresAt);
 public sealed record CodeRequest(string? Code);
 public sealed record PayloadRequest(JsonElement? Payload);
-public sealed record BindRequest(string? Name);
+/// <summary><c>ReplaceExisting</c>: a new TOTP replaces the user's current one (the recovery path: the caller has verified
+/// another factor, e.g. a backup code, because the old authenticator is lost).</summary>
+public sealed record BindRequest(string? Name, bool? ReplaceExisting);
 public sealed record VerifiedResponse(bool Verified);
 public sealed record FactorVerifiedResponse(string UserId, string FactorId, int? RemainCodes);
 public sealed record AuthenticationRequest(string? UserId);
@@ -225,7 +227,8 @@ public static class MfaInternalApi
 
     /// <summary>
     /// Turns a verified enrolment into a factor. One TOTP per user (a second is 422 <c>user.totp_already_in_use</c>, as in
-    /// Logto); a new backup-code set replaces the old one; a backup-code set alone is refused (Logto's rule).
+    /// Logto, unless <c>replaceExisting</c>); a new backup-code set replaces the old one; a backup-code set alone is
+    /// refused (Logto's rule).
     /// </summary>
     private static async Task<Results<Created<FactorResponse>, ProblemHttpResult>> Bind(string userId, string enrolmentId, BindRequest? body, [AsParameters] MfaContext c)
     {
@@ -238,7 +241,7 @@ public static class MfaInternalApi
         var existing = await c.Db.Factors.Where(f => f.UserId == userId).ToListAsync(c.Cancellation);
         var factor = row.Purpose switch
         {
-            ChallengePurposes.TotpEnrolment when existing.Any(f => f.Type == FactorTypes.Totp) => null,
+            ChallengePurposes.TotpEnrolment when existing.Any(f => f.Type == FactorTypes.Totp) && body?.ReplaceExisting != true => null,
             ChallengePurposes.TotpEnrolment => NewTotpFactor(c, userId, ReadState<TotpState>(c, row)),
             ChallengePurposes.BackupCodeEnrolment => new MfaFactor { Id = NewId(), UserId = userId, Type = FactorTypes.BackupCode, CreatedAt = c.Now },
             _ => NewWebAuthnFactor(c, userId, ReadState<WebAuthnState>(c, row), body?.Name),
@@ -276,7 +279,12 @@ public static class MfaInternalApi
                 for (var i = 0; i < state.Hashes.Length; i++)
                     c.Db.BackupCodes.Add(new BackupCode { FactorId = factor.Id, UserId = userId, Salt = Convert.FromBase64String(state.Salts[i]), Hash = Convert.FromBase64String(state.Hashes[i]) });
             }
-            else c.Db.Factors.Add(factor);
+            else
+            {
+                if (factor.Type == FactorTypes.Totp)
+                    await c.Db.Factors.Where(f => f.UserId == userId && f.Type == FactorTypes.Totp).ExecuteDeleteAsync(ct);
+                c.Db.Factors.Add(factor);
+            }
             await c.Db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
             return true;

@@ -98,6 +98,7 @@ public static partial class ExperienceApi
         await c.Sessions.EndAllForUserAsync(interaction.UserId!, "password_reset", c.Cancellation);
         interaction.Event = InteractionEvents.SignIn;
         interaction.UserId = null;
+        interaction.IdentifiedBy = null;
         interaction.VerificationRecords = [];
         interaction.Profile = new();
         await c.Interactions.SaveAsync(interaction);

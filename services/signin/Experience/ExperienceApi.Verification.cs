@@ -191,7 +191,7 @@ public static partial class ExperienceApi
     }
 
     /// <summary>Email templates exist in English and French; the interaction's <c>ui_locales</c> wins over the browser's language.</summary>
-    private static string Locale(HttpContext http, Interaction interaction, SignInExperienceSettings settings)
+    internal static string Locale(HttpContext http, Interaction interaction, SignInExperienceSettings settings)
     {
         var candidates = interaction.Parameters.Where(p => p.Key == "ui_locales").SelectMany(p => p.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries))
             .Concat(http.Request.Headers.AcceptLanguage.ToString().Split(',', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(';')[0].Trim()))
@@ -215,14 +215,14 @@ public static partial class ExperienceApi
     }
 
     /// <summary>429 with the wait in <c>Retry-After</c> and <c>data.retryAfter</c>; the same for known and unknown identifiers.</summary>
-    private static ProblemHttpResult Locked(HttpContext http, TimeSpan wait)
+    internal static ProblemHttpResult Locked(HttpContext http, TimeSpan wait)
     {
         var seconds = RetryAfter(http, wait);
         return PlatformProblems.Create(429, "session.verification_blocked_too_many_attempts",
             $"Too many failed attempts; try again in {seconds} s.", new { retryAfter = seconds });
     }
 
-    private static ProblemHttpResult TooManyCodeRequests(HttpContext http, TimeSpan wait)
+    internal static ProblemHttpResult TooManyCodeRequests(HttpContext http, TimeSpan wait)
     {
         var seconds = RetryAfter(http, wait);
         return PlatformProblems.Create(429, "verification_code.too_many_requests", $"Too many codes requested; retry after {seconds} s.", new { retryAfter = seconds });

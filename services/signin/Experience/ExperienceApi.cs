@@ -91,6 +91,7 @@ public static partial class ExperienceApi
             interaction.Event = name;
             interaction.VerificationRecords = [];
             interaction.UserId = null;
+            interaction.IdentifiedBy = null;
             interaction.Profile = new();
         }
         return await c.Interactions.SaveAsync(interaction) ? TypedResults.NoContent() : NoInteraction();
@@ -113,6 +114,7 @@ public static partial class ExperienceApi
         {
             interaction.Event = body.InteractionEvent!;
             interaction.UserId = null;
+            interaction.IdentifiedBy = null;
         }
         return await c.Interactions.SaveAsync(interaction) ? TypedResults.NoContent() : NoInteraction();
     }
@@ -175,6 +177,7 @@ public static partial class ExperienceApi
             if ((await c.Account.GetUserAsync(userId, c.Cancellation))?.IsSuspended != false) return Suspended();
         }
         interaction.UserId = userId;
+        interaction.IdentifiedBy = new FirstFactor(record.Type, record.IdentifierValue);
         return await c.Interactions.SaveAsync(interaction) ? TypedResults.NoContent() : NoInteraction();
     }
 
@@ -223,6 +226,7 @@ public static partial class ExperienceApi
         interaction.VerificationRecords.Remove(record);
         interaction.Profile = new();
         interaction.UserId = user.Id;
+        interaction.IdentifiedBy = new FirstFactor(record.Type, record.IdentifierValue);
         await c.Interactions.SaveAsync(interaction);
         return TypedResults.Created();
     }
@@ -257,7 +261,8 @@ public static partial class ExperienceApi
         if (interaction is null) return NoInteraction();
         if (interaction.UserId is null) return PlatformProblems.Create(400, "session.not_identified", "Identify the user before submitting.");
         if (interaction.Event == InteractionEvents.ForgotPassword) return await SubmitPasswordResetAsync(c, interaction);
-        if (await MfaExperienceApi.CheckMfaAsync(c, interaction) is { } mfaRequired) return mfaRequired;
+        var mfa = await MfaExperienceApi.CheckMfaAsync(c, interaction);
+        if (mfa.Problem is not null) return mfa.Problem;
         var settings = await c.Settings.GetAsync(c.Cancellation);
         if (TermsRequired(settings.AgreeToTermsPolicy, interaction.Event) && interaction.TermsAgreedAt is null)
             return PlatformProblems.Create(422, "terms.not_agreed", "Agree to the terms of use and privacy policy first (POST /api/experience/terms/agree).");
@@ -270,7 +275,7 @@ public static partial class ExperienceApi
                 TermsOfUseUrl = settings.TermsOfUseUrl, PrivacyPolicyUrl = settings.PrivacyPolicyUrl,
             }, c.Cancellation);
         }
-        var session = await c.Sessions.StartAsync(c.Http, interaction.UserId, c.Cancellation);
+        var session = await c.Sessions.StartAsync(c.Http, interaction.UserId, mfa.Amr, c.Cancellation);
         interaction.SubmittedSessionId = session.Id;
         if (!await c.Interactions.SaveAsync(interaction)) return NoInteraction();
         try { await c.Account.RecordSignInAsync(interaction.UserId, c.Cancellation); }

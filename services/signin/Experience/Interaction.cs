@@ -24,6 +24,11 @@ public sealed class Interaction
     public string Event { get; set; } = InteractionEvents.SignIn;
     public List<VerificationRecord> VerificationRecords { get; set; } = [];
     public string? UserId { get; set; }
+    /// <summary>
+    /// How the user was identified (a <see cref="VerificationTypes"/> value, or <c>SignInPasskey</c>) and, for codes,
+    /// the address: that channel cannot also be the second factor, and it sets the token's <c>amr</c>.
+    /// </summary>
+    public FirstFactor? IdentifiedBy { get; set; }
     /// <summary>Set by submit: the session it created; the resumed <c>/oidc/auth</c> treats that as a fresh login.</summary>
     public string? SubmittedSessionId { get; set; }
     /// <summary>Set by <c>POST /api/experience/terms/agree</c>; submit requires it when the terms policy is manual for this event.</summary>
@@ -31,6 +36,8 @@ public sealed class Interaction
     /// <summary>What the user supplied beyond the identifying record (profile completion, the new password of a reset).</summary>
     public InteractionProfile Profile { get; set; } = new();
 }
+
+public sealed record FirstFactor(string Type, string? IdentifierValue);
 
 /// <summary>Profile values collected by <c>POST /api/experience/profile</c>; email and phone only once proven by a code.</summary>
 public sealed class InteractionProfile

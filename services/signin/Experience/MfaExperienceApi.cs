@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Auth.Platform.Signin.Accounts;
 using Auth.Platform.Signin.Mfa;
+using Auth.Platform.Signin.Notifications;
 using Auth.Platform.Signin.Sessions;
 using Auth.Platform.Signin.SignInExperience;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -16,6 +17,8 @@ public sealed record WebAuthnRegistrationOptionsResponse(string VerificationId, 
 public sealed record WebAuthnAuthenticationOptionsResponse(string VerificationId, JsonElement AuthenticationOptions);
 public sealed record WebAuthnVerifyBody(string? VerificationId, JsonElement? Payload);
 public sealed record BindMfaBody(string? Type, string? VerificationId);
+public sealed record MfaCodeBody(string? IdentifierType);
+public sealed record MfaCodeVerifyBody(string? VerificationId, string? Code, string? IdentifierType);
 
 /// <summary>
 /// The MFA side of an interaction, kept beside it in Redis (<c>signin:interaction:{id}:mfa</c>) so the interaction's own
@@ -27,23 +30,30 @@ public sealed class MfaInteractionState
     /// <summary>The user who passed a second factor (or signed in with a passkey) in this interaction.</summary>
     public string? VerifiedUserId { get; set; }
     public string? VerifiedFactor { get; set; }
+    /// <summary><c>POST /api/experience/profile/mfa/mfa-skipped</c>: remembered for the user at submit (Logto's <c>mfa.skipped</c>).</summary>
+    public bool Skipped { get; set; }
+    /// <summary>A factor was bound in this interaction: submit then asks for backup codes when they are enabled and missing.</summary>
+    public bool BoundFactor { get; set; }
 }
 
 public sealed class MfaVerificationRecord
 {
     public required string Id { get; init; }
-    /// <summary><c>Totp</c>, <c>BackupCode</c>, <c>WebAuthn</c> or <c>SignInPasskey</c>.</summary>
+    /// <summary><c>Totp</c>, <c>BackupCode</c>, <c>WebAuthn</c>, <c>EmailVerificationCode</c>, <c>PhoneVerificationCode</c> or <c>SignInPasskey</c>.</summary>
     public required string Type { get; init; }
     /// <summary><c>bind</c> (a new factor being enrolled) or <c>verify</c> (an existing factor used).</summary>
     public required string Purpose { get; init; }
     public string? UserId { get; init; }
-    /// <summary>mfa's enrolment or authentication id.</summary>
+    /// <summary>mfa's enrolment or authentication id; for email/SMS codes, notification's code id.</summary>
     public required string MfaId { get; init; }
+    /// <summary>Email/SMS codes: the address the code went to.</summary>
+    public string? Recipient { get; init; }
     public bool Verified { get; set; }
 }
 
 public sealed record MfaExperienceContext(HttpContext Http, InteractionStore Interactions, MfaClient Mfa, AccountClient Account,
-    IConnectionMultiplexer Redis, SignInExperienceStore Settings, CancellationToken Cancellation)
+    IConnectionMultiplexer Redis, SignInExperienceStore Settings, NotificationClient Notifications, Sentinel Sentinel,
+    ILogger<MfaExperienceContext> Logger, CancellationToken Cancellation)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private static RedisKey Key(Interaction interaction) => $"signin:interaction:{interaction.Id}:mfa";
@@ -64,10 +74,11 @@ public sealed record MfaExperienceContext(HttpContext Http, InteractionStore Int
 /// <c>POST /api/experience/profile/mfa</c>, passkey sign-in, and the check submit runs. The factors themselves live in
 /// the mfa service; this file keeps only what the interaction knows.
 /// </summary>
-public static class MfaExperienceApi
+public static partial class MfaExperienceApi
 {
     private const string Bind = "bind", Verify = "verify";
-    private const string Totp = "Totp", WebAuthn = "WebAuthn", BackupCode = "BackupCode", SignInPasskey = "SignInPasskey";
+    internal const string Totp = "Totp", WebAuthn = "WebAuthn", BackupCode = "BackupCode", SignInPasskey = "SignInPasskey",
+        EmailCode = "EmailVerificationCode", PhoneCode = "PhoneVerificationCode";
 
     public static IEndpointRouteBuilder MapMfaExperienceApi(this IEndpointRouteBuilder app)
     {
@@ -80,7 +91,10 @@ public static class MfaExperienceApi
         group.MapPost("/verification/web-authn/registration/verify", VerifyWebAuthnRegistration);
         group.MapPost("/verification/web-authn/authentication", StartWebAuthnAuthentication);
         group.MapPost("/verification/web-authn/authentication/verify", VerifyWebAuthnAuthentication);
+        group.MapPost("/verification/mfa-verification-code", SendMfaCode);
+        group.MapPost("/verification/mfa-verification-code/verify", VerifyMfaCode);
         group.MapPost("/profile/mfa", BindMfa);
+        group.MapPost("/profile/mfa/mfa-skipped", SkipMfa);
         group.MapPost("/preflight/sign-in-passkey/authentication", StartPasskeySignIn);
         group.MapPost("/verification/sign-in-passkey/authentication/verify", VerifyPasskeySignIn);
         return app;
@@ -114,9 +128,13 @@ public static class MfaExperienceApi
         return (interaction, await c.LoadAsync(interaction), null);
     }
 
-    private static async Task<string> AddRecordAsync(MfaExperienceContext c, Interaction interaction, MfaInteractionState state, string type, string purpose, string mfaId, bool verified)
+    private static async Task<string> AddRecordAsync(MfaExperienceContext c, Interaction interaction, MfaInteractionState state, string type, string purpose,
+        string mfaId, bool verified, string? recipient = null)
     {
-        var record = new MfaVerificationRecord { Id = SessionService.NewOpaqueId(), Type = type, Purpose = purpose, UserId = interaction.UserId, MfaId = mfaId, Verified = verified };
+        var record = new MfaVerificationRecord
+        {
+            Id = SessionService.NewOpaqueId(), Type = type, Purpose = purpose, UserId = interaction.UserId, MfaId = mfaId, Verified = verified, Recipient = recipient,
+        };
         state.Records.Add(record);
         if (verified && purpose == Verify) (state.VerifiedUserId, state.VerifiedFactor) = (interaction.UserId, type);
         await c.SaveAsync(interaction, state);
@@ -219,23 +237,44 @@ public static class MfaExperienceApi
     }
 
     /// <summary>
-    /// Binds a verified enrolment. A user who already has a factor must pass MFA in this interaction first: otherwise a
-    /// stolen password would be enough to add an attacker's authenticator (Logto checks the same).
+    /// Binds a verified enrolment. A user who already has a usable factor must pass MFA in this interaction first:
+    /// otherwise a stolen password would be enough to add an attacker's authenticator (Logto checks the same). Once MFA
+    /// is passed, a new TOTP replaces the old one: the recovery path for a lost authenticator (backup code or email
+    /// code first, then a new authenticator), where Logto answers <c>user.totp_already_in_use</c>.
     /// </summary>
     public static async Task<Results<NoContent, ProblemHttpResult>> BindMfa([AsParameters] MfaExperienceContext c, BindMfaBody body)
     {
         if (body.Type is not (Totp or WebAuthn or BackupCode) || body.VerificationId is not { Length: > 0 })
-            return InvalidInput("type (Totp, WebAuthn or BackupCode) and verificationId are required.");
+            return InvalidInput("type (Totp, WebAuthn or BackupCode) and verificationId are required; email and phone are bound with POST /api/experience/profile.");
         var (interaction, state, problem) = await IdentifiedAsync(c, body.Type);
         if (problem is not null) return problem;
         if (FindRecord(state!, interaction!, body.VerificationId, body.Type, Bind) is not { Verified: true } record) return RecordNotFound();
         var userId = interaction!.UserId!;
-        if (state!.VerifiedUserId != userId && (await c.Mfa.ListFactorsAsync(userId, c.Cancellation)).Length > 0)
+        var passed = state!.VerifiedUserId == userId;
+        if (!passed && (await UsableFactorsAsync(c, interaction, await c.Settings.GetAsync(c.Cancellation))).Count > 0)
             return PlatformProblems.Create(403, "session.mfa.require_mfa_verification", "Verify an existing factor before adding another.");
-        await c.Mfa.BindFactorAsync(userId, record.MfaId, null, c.Cancellation);
+        await c.Mfa.BindFactorAsync(userId, record.MfaId, null, c.Cancellation, replaceExisting: passed);
         state.Records.Remove(record);
+        state.BoundFactor = true;
         // Binding a TOTP or WebAuthn factor proved possession of it: this interaction has passed MFA.
-        if (body.Type != BackupCode) (state.VerifiedUserId, state.VerifiedFactor) = (userId, body.Type);
+        if (body.Type != BackupCode && !passed) (state.VerifiedUserId, state.VerifiedFactor) = (userId, body.Type);
+        await c.SaveAsync(interaction, state);
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>
+    /// Logto's <c>POST /api/experience/profile/mfa/mfa-skipped</c>: the user declines to set up MFA now. 422
+    /// <c>session.mfa.mfa_policy_not_user_controlled</c> when the policy (or an organization) makes MFA mandatory.
+    /// Remembered for the user at submit, so the prompt policies ask once.
+    /// </summary>
+    public static async Task<Results<NoContent, ProblemHttpResult>> SkipMfa([AsParameters] MfaExperienceContext c)
+    {
+        var (interaction, state, problem) = await IdentifiedAsync(c, null);
+        if (problem is not null) return problem;
+        var settings = await c.Settings.GetAsync(c.Cancellation);
+        if (await IsMandatoryAsync(c, settings.Mfa, interaction!.UserId!))
+            return PlatformProblems.Create(422, "session.mfa.mfa_policy_not_user_controlled", "Setting up MFA is mandatory here; it cannot be skipped.");
+        state!.Skipped = true;
         await c.SaveAsync(interaction, state);
         return TypedResults.NoContent();
     }
@@ -273,40 +312,14 @@ public static class MfaExperienceApi
         record.Verified = true;
         (state.VerifiedUserId, state.VerifiedFactor) = (user.Id, SignInPasskey);
         interaction.UserId = user.Id;
+        interaction.IdentifiedBy = new FirstFactor(SignInPasskey, null);
         if (!await c.Interactions.SaveAsync(interaction)) return NoInteraction();
         await c.SaveAsync(interaction, state);
         return TypedResults.Ok(new VerificationIdResponse(record.Id));
     }
 
-    /// <summary>
-    /// Submit's MFA gate (SignIn and Register). A user with an enabled factor must have passed one in this interaction
-    /// (403 <c>session.mfa.require_mfa_verification</c>); with the Mandatory policy, a user without one must bind one
-    /// first (422 <c>user.missing_mfa</c>, <c>data.availableFactors</c>). The prompt policies do not block yet: asking once
-    /// needs a per-user "skipped" flag (Logto's <c>logto_config.mfa.skipped</c>) that account does not store.
-    /// mfa unreachable fails closed (503).
-    /// </summary>
-    public static async Task<ProblemHttpResult?> CheckMfaAsync(ExperienceContext c, Interaction interaction)
-    {
-        if (interaction.Event == InteractionEvents.ForgotPassword || interaction.UserId is not { } userId) return null;
-        var settings = (await c.Settings.GetAsync(c.Cancellation)).Mfa;
-        if (settings.Factors.Count == 0) return null;
-        var services = c.Http.RequestServices;
-        var mfaContext = new MfaExperienceContext(c.Http, c.Interactions, services.GetRequiredService<MfaClient>(), c.Account,
-            services.GetRequiredService<IConnectionMultiplexer>(), c.Settings, c.Cancellation);
-        if ((await mfaContext.LoadAsync(interaction)).VerifiedUserId == userId) return null;
-        MfaFactor[] factors;
-        try { factors = await mfaContext.Mfa.ListFactorsAsync(userId, c.Cancellation); }
-        catch (Exception e) when (e is MfaRefusedException or HttpRequestException or TaskCanceledException { InnerException: TimeoutException })
-        {
-            services.GetRequiredService<ILoggerFactory>().CreateLogger("Experience.Mfa").LogError(e, "mfa call failed at submit");
-            return PlatformProblems.Create(503, "service.unavailable", "A service needed for this step is unavailable; try again shortly.");
-        }
-        var enabled = factors.Select(f => f.Type).Where(settings.Factors.Contains).Distinct().ToArray();
-        if (enabled.Length > 0)
-            return PlatformProblems.Create(403, "session.mfa.require_mfa_verification", "Verify a second factor to continue.", new { availableFactors = enabled });
-        if (settings.Policy == MfaPolicies.Mandatory)
-            return PlatformProblems.Create(422, "user.missing_mfa", "Set up a second factor to continue.",
-                new { availableFactors = settings.Factors.Where(f => f != BackupCode).ToArray(), skippable = false });
-        return null;
-    }
+    private static ProblemHttpResult? NotUsableFirstFactor(Interaction interaction, string factor) =>
+        FirstFactorChannel(interaction) == factor
+            ? PlatformProblems.Create(400, "session.mfa.mfa_factor_not_enabled", "This channel already served as the first factor; use another factor.")
+            : null;
 }

@@ -24,7 +24,7 @@ public sealed class MfaRefusedException(int status, string code, string? detail,
 }
 
 /// <summary>Typed client of mfa's <c>/internal/mfa/*</c> API (service discovery name <c>http://mfa</c>).</summary>
-public sealed class MfaClient(HttpClient http)
+public sealed partial class MfaClient(HttpClient http)
 {
     public async Task<MfaFactor[]> ListFactorsAsync(string userId, CancellationToken ct) =>
         await SendAsync<MfaFactor[]>(HttpMethod.Get, $"/internal/mfa/users/{E(userId)}/factors", null, ct);
@@ -44,8 +44,8 @@ public sealed class MfaClient(HttpClient http)
     public Task VerifyWebAuthnRegistrationAsync(string userId, string enrolmentId, JsonElement payload, CancellationToken ct) =>
         SendAsync<JsonElement>(HttpMethod.Post, $"/internal/mfa/users/{E(userId)}/webauthn/registrations/{E(enrolmentId)}/verify", new { payload }, ct);
 
-    public Task<MfaFactor> BindFactorAsync(string userId, string enrolmentId, string? name, CancellationToken ct) =>
-        SendAsync<MfaFactor>(HttpMethod.Post, $"/internal/mfa/users/{E(userId)}/enrolments/{E(enrolmentId)}/bind", new { name }, ct);
+    public Task<MfaFactor> BindFactorAsync(string userId, string enrolmentId, string? name, CancellationToken ct, bool replaceExisting = false) =>
+        SendAsync<MfaFactor>(HttpMethod.Post, $"/internal/mfa/users/{E(userId)}/enrolments/{E(enrolmentId)}/bind", new { name, replaceExisting }, ct);
 
     public Task<MfaVerified> VerifyTotpAsync(string userId, string code, CancellationToken ct) =>
         SendAsync<MfaVerified>(HttpMethod.Post, $"/internal/mfa/users/{E(userId)}/totp/verify", new { code }, ct);

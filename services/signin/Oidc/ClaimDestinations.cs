@@ -26,7 +26,7 @@ public static class ClaimDestinations
                 yield return Destinations.AccessToken;
                 yield return Destinations.IdentityToken;
                 yield break;
-            case Claims.AuthenticationTime or "sid":
+            case Claims.AuthenticationTime or "sid" or Claims.AuthenticationMethodReference:
                 yield return Destinations.IdentityToken;
                 yield break;
         }

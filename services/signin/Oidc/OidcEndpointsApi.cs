@@ -120,6 +120,7 @@ public static class OidcEndpointsApi
         }
         identity.AddClaim(new Claim(Claims.AuthenticationTime, session.AuthTime.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), ClaimValueTypes.Integer64));
         identity.AddClaim(new Claim("sid", session.Id));
+        if (session.Amr.Count > 0) identity.AddClaim(new Claim(Claims.AuthenticationMethodReference, System.Text.Json.JsonSerializer.Serialize(session.Amr), JsonClaimValueTypes.JsonArray));
         var principal = new ClaimsPrincipal(identity);
         principal.SetScopes(scopes);
         principal.SetResources(resources);

@@ -39,7 +39,7 @@ public static class OidcServerExtensions
                 o.RegisterScopes(SupportedScopes);
                 o.RegisterResources(PlatformAudiences.Management, PlatformAudiences.Internal);
                 o.RegisterClaims(Claims.Subject, Claims.Name, Claims.Username, Claims.Picture, Claims.UpdatedAt, Claims.Email,
-                    Claims.EmailVerified, Claims.PhoneNumber, Claims.PhoneNumberVerified, Claims.AuthenticationTime, "sid",
+                    Claims.EmailVerified, Claims.PhoneNumber, Claims.PhoneNumberVerified, Claims.AuthenticationTime, Claims.AuthenticationMethodReference, "sid",
                     LogtoClaims.CustomData, LogtoClaims.Identities, LogtoClaims.SsoIdentities, LogtoClaims.Roles, LogtoClaims.Organizations,
                     LogtoClaims.OrganizationRoles);
                 // Resource servers validate access tokens themselves through JWKS, so they must be signed, not encrypted.

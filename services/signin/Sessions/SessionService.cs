@@ -37,7 +37,7 @@ public sealed class SessionService(SigninDbContext db, TimeProvider time, IConfi
     /// Authenticates the browser: a new cookie value every time (against session fixation). The same user keeps the
     /// session (its sid and the clients it signed in to); another user's session on this browser is ended first.
     /// </summary>
-    public async Task<SigninSession> StartAsync(HttpContext context, string userId, CancellationToken ct)
+    public async Task<SigninSession> StartAsync(HttpContext context, string userId, IReadOnlyCollection<string> amr, CancellationToken ct)
     {
         var cookie = NewOpaqueId();
         var now = time.GetUtcNow();
@@ -50,11 +50,12 @@ public sealed class SessionService(SigninDbContext db, TimeProvider time, IConfi
             session.CookieHash = Hash(cookie);
             session.AuthTime = authTime;
             session.ExpiresAt = now + Lifetime;
+            session.Amr = [.. amr];
             await db.SaveChangesAsync(ct);
         }
         else
         {
-            session = new SigninSession { Id = NewOpaqueId(), CookieHash = Hash(cookie), UserId = userId, AuthTime = authTime, ExpiresAt = now + Lifetime };
+            session = new SigninSession { Id = NewOpaqueId(), CookieHash = Hash(cookie), UserId = userId, AuthTime = authTime, ExpiresAt = now + Lifetime, Amr = [.. amr] };
             await InTransactionAsync(async token =>
             {
                 if (previous is not null) await StageEndAsync([previous], SessionEndReasons.ReplacedByAnotherUser, revokeAllGrantsOf: null, token);

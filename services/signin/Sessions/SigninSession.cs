@@ -14,6 +14,9 @@ public sealed class SigninSession
     public List<string> Clients { get; set; } = [];
     /// <summary>OpenIddict authorizations created in this session: those without <c>offline_access</c> end with it.</summary>
     public List<string> AuthorizationIds { get; set; } = [];
+    /// <summary>How the user authenticated at <see cref="AuthTime"/> (RFC 8176 values; <c>mfa</c> when a second factor or a
+    /// passkey was used). Tokens carry it as <c>amr</c>; an organization that requires MFA checks it.</summary>
+    public List<string> Amr { get; set; } = [];
 }
 
 /// <summary>Why a session ended (logged; the same vocabulary for every path that ends sessions).</summary>

@@ -83,7 +83,7 @@ public static class SignInExperienceApi
             languages = new[] { "en", "fr" },
             // Logto publishes mfa too: the hosted UI offers "Sign in with a passkey" when WebAuthn is enabled and shows
             // the backup-code step after binding a first factor when BackupCode is.
-            mfa = new { s.Mfa.Factors, s.Mfa.Policy },
+            mfa = new { s.Mfa.Factors, s.Mfa.Policy, s.Mfa.OrganizationRequiredMfaPolicy },
         });
     }
 }

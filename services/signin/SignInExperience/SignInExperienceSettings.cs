@@ -133,15 +133,20 @@ public sealed class MfaSettings
 {
     public List<string> Factors { get; set; } = [];
     public string Policy { get; set; } = MfaPolicies.UserControlled;
+    /// <summary>Logto's <c>organizationRequiredMfaPolicy</c>: with <c>Mandatory</c>, members of an organization that requires
+    /// MFA must bind a factor at sign-in even when <see cref="Policy"/> would let them skip.</summary>
+    public string OrganizationRequiredMfaPolicy { get; set; } = OrganizationRequiredMfaPolicies.NoPrompt;
 
-    public static readonly string[] SupportedFactors = ["Totp", "WebAuthn", "BackupCode"];
+    public static readonly string[] SupportedFactors = ["Totp", "WebAuthn", "BackupCode", "EmailVerificationCode", "PhoneVerificationCode"];
 
     public static string? Validate(MfaSettings? m)
     {
-        if (m?.Factors is null || m.Policy is null) return "Sections may be changed but not set to null.";
+        if (m?.Factors is null || m.Policy is null || m.OrganizationRequiredMfaPolicy is null) return "Sections may be changed but not set to null.";
         if (!MfaPolicies.All.Contains(m.Policy)) return "mfa.policy must be one of " + string.Join(", ", MfaPolicies.All) + ".";
         if (m.Factors.Any(f => !SupportedFactors.Contains(f)) || m.Factors.Distinct().Count() != m.Factors.Count)
-            return "mfa.factors must be distinct values of Totp, WebAuthn, BackupCode.";
+            return "mfa.factors must be distinct values of " + string.Join(", ", SupportedFactors) + ".";
+        if (!OrganizationRequiredMfaPolicies.All.Contains(m.OrganizationRequiredMfaPolicy))
+            return "mfa.organizationRequiredMfaPolicy must be NoPrompt or Mandatory.";
         if (m.Factors.Count == 1 && m.Factors[0] == "BackupCode") return "mfa.factors: BackupCode cannot be the only factor.";
         if (m.Policy == MfaPolicies.Mandatory && m.Factors.Count == 0) return "mfa.policy Mandatory needs at least one factor.";
         return null;
@@ -157,6 +162,13 @@ public static class MfaPolicies
     public const string PromptOnlyAtSignIn = "PromptOnlyAtSignIn";
     public const string NoPrompt = "NoPrompt";
     public static readonly string[] All = [UserControlled, Mandatory, PromptAtSignInAndSignUp, PromptOnlyAtSignIn, NoPrompt];
+}
+
+public static class OrganizationRequiredMfaPolicies
+{
+    public const string NoPrompt = "NoPrompt";
+    public const string Mandatory = "Mandatory";
+    public static readonly string[] All = [NoPrompt, Mandatory];
 }
 
 public static class SignInModes

@@ -22,7 +22,7 @@ public sealed class MfaExperienceCollection;
 /// Sequential: the tests change the tenant's sign-in experience.
 /// </summary>
 [Collection(nameof(MfaExperienceTests))]
-public sealed class MfaExperienceTests(PlatformStackFixture fixture) : IAsyncLifetime
+public sealed partial class MfaExperienceTests(PlatformStackFixture fixture) : IAsyncLifetime
 {
     private const string RedirectUri = "http://localhost:3000/callback";
     private const string Password = "correct horse battery";
@@ -35,7 +35,8 @@ public sealed class MfaExperienceTests(PlatformStackFixture fixture) : IAsyncLif
     {
         var admin = NewBrowser();
         _clientId = (await admin.CreateApplicationAsync("SPA", RedirectUri)).GetProperty("id").GetString()!;
-        await SetMfaAsync(["Totp", "WebAuthn", "BackupCode"], "UserControlled");
+        // NoPrompt: the factor tests bind on purpose; the policy tests set their own policy.
+        await SetMfaAsync(["Totp", "WebAuthn", "BackupCode"], "NoPrompt");
     }
 
     public async ValueTask DisposeAsync()
@@ -177,11 +178,13 @@ public sealed class MfaExperienceTests(PlatformStackFixture fixture) : IAsyncLif
             Assert.Equal(["Totp"], missing.GetProperty("data").GetProperty("availableFactors").EnumerateArray().Select(e => e.GetString()));
 
             await EnrolTotpAsync(browser);
-            await browser.SubmitAndFollowAsync(RedirectUri);
+            // Backup codes are enabled: after the first factor, a set must be saved (Logto's backup_code_required).
+            await ProblemAsync(await browser.ExperienceAsync(HttpMethod.Post, "/submit"), 422, "session.mfa.backup_code_required");
+            await BindBackupCodesAsync(browser);
         }
         finally
         {
-            await SetMfaAsync(["Totp", "WebAuthn", "BackupCode"], "UserControlled");
+            await SetMfaAsync(["Totp", "WebAuthn", "BackupCode"], "NoPrompt");
         }
     }
 
