@@ -66,6 +66,26 @@ public static partial class MfaExperienceApi
         _ => true,
     };
 
+    /// <summary>Logto's <c>maskedIdentifiers</c>: where a code would go, without disclosing the address to whoever holds the password.</summary>
+    private static Dictionary<string, string> MaskedIdentifiers(List<string> factors, Accounts.AccountUser? user)
+    {
+        var masked = new Dictionary<string, string>();
+        if (factors.Contains(EmailCode) && user?.PrimaryEmail is { } email) masked[EmailCode] = MaskEmail(email);
+        if (factors.Contains(PhoneCode) && user?.PrimaryPhone is { } phone) masked[PhoneCode] = MaskPhone(phone);
+        return masked;
+    }
+
+    /// <summary><c>jane.doe@example.com</c> → <c>ja****@example.com</c>.</summary>
+    internal static string MaskEmail(string email)
+    {
+        var at = email.LastIndexOf('@');
+        if (at <= 0) return "****";
+        return email[..Math.Min(2, at)] + "****" + email[at..];
+    }
+
+    /// <summary><c>+33612345678</c> → <c>****5678</c>.</summary>
+    internal static string MaskPhone(string phone) => "****" + (phone.Length > 4 ? phone[^4..] : "");
+
     private static string[] AmrOf(string? factor) => factor switch
     {
         VerificationTypes.Password or VerificationTypes.NewPasswordIdentity => ["pwd"],
@@ -119,7 +139,7 @@ public static partial class MfaExperienceApi
             usable.Remove(FirstFactorChannel(interaction) ?? "");
             if (!verified && usable.Count > 0 && (mandatory || !userSettings.SkipMfaOnSignIn))
                 return new(PlatformProblems.Create(403, "session.mfa.require_mfa_verification", "Verify a second factor to continue.",
-                    new { availableFactors = usable }), []);
+                    new { availableFactors = usable, maskedIdentifiers = MaskedIdentifiers(usable, user) }), []);
 
             // NoPrompt, a skip, or registration under PromptOnlyAtSignIn: nothing more is asked (as Logto, backup codes included).
             var asks = mandatory || Prompts(settings.Policy, interaction.Event) && !state.Skipped && !userSettings.Skipped;

@@ -25,6 +25,9 @@ public sealed partial class MfaExperienceTests
             var (browser, verifier) = await SignInWithPasswordKeepingVerifierAsync(username);
             var gate = await ProblemAsync(await browser.ExperienceAsync(HttpMethod.Post, "/submit"), 403, "session.mfa.require_mfa_verification");
             Assert.Equal([factor], gate.GetProperty("data").GetProperty("availableFactors").EnumerateArray().Select(e => e.GetString()));
+            // Where the code will go, without the address itself.
+            var masked = gate.GetProperty("data").GetProperty("maskedIdentifiers").GetProperty(factor).GetString()!;
+            Assert.Equal(identifierType == "email" ? address[..2] + "****@example.com" : "****" + address[^4..], masked);
 
             var sent = await JsonAsync(await browser.ExperienceAsync(HttpMethod.Post, "/verification/mfa-verification-code", new { identifierType }));
             var verificationId = sent.GetProperty("verificationId").GetString();
@@ -42,7 +45,6 @@ public sealed partial class MfaExperienceTests
             var tokens = await browser.RedeemAsync(_clientId, await browser.SubmitAndFollowAsync(RedirectUri), RedirectUri, verifier);
             var amr = SigninClient.Payload(tokens.GetProperty("id_token").GetString()!).GetProperty("amr").EnumerateArray().Select(e => e.GetString()).ToArray();
             Assert.Equal(identifierType == "email" ? ["pwd", "otp", "mfa"] : ["pwd", "sms", "mfa"], amr);
-            _ = address;
         }
         finally
         {
