@@ -22,6 +22,7 @@ public class ClaimDestinationsTests
     [Theory]
     [InlineData(Claims.AuthenticationTime)]
     [InlineData("sid")]
+    [InlineData(Claims.AuthenticationMethodReference)]
     public void For_SessionClaims_GoToTheIdentityTokenOnly(string type) =>
         Assert.Equal([Destinations.IdentityToken], ClaimDestinations.For(new Claim(type, "1"), PrincipalWith(Scopes.OpenId)));
 
