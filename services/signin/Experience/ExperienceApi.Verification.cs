@@ -117,8 +117,11 @@ public static partial class ExperienceApi
         string codeId;
         try
         {
+            // An identified user adding an address the sign-up settings do not ask for is binding it as an MFA factor (Logto's BindMfa template).
+            var purpose = interaction.UserId is not null && interaction.Event != InteractionEvents.ForgotPassword && !SignUpAccepts(settings.SignUp, identifier.Type!)
+                ? "BindMfa" : interaction.Event;
             codeId = await c.Notifications.SendVerificationCodeAsync(new VerificationCodeRequest(
-                interaction.Event, identifier.Type == "email" ? "email" : "sms", normalized.Value, interaction.Id, Locale(c.Http, interaction, settings),
+                purpose, identifier.Type == "email" ? "email" : "sms", normalized.Value, interaction.Id, Locale(c.Http, interaction, settings),
                 deliver, settings.VerificationCodePolicy.ExpirationDuration, settings.VerificationCodePolicy.MaxRetryAttempts), c.Cancellation);
         }
         catch (NotificationProblemException e) when (e.Status is 400 or 429 or 502)

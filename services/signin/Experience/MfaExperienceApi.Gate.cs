@@ -135,7 +135,7 @@ public static partial class MfaExperienceApi
                 await m.SaveAsync(interaction, state);
             }
 
-            var usable = EnabledFactors(settings, bound, user?.PrimaryEmail, user?.PrimaryPhone);
+            var usable = EnabledFactors(settings, bound, user?.PrimaryEmail ?? interaction.Profile.PrimaryEmail, user?.PrimaryPhone ?? interaction.Profile.PrimaryPhone);
             usable.Remove(FirstFactorChannel(interaction) ?? "");
             if (!verified && usable.Count > 0 && (mandatory || !userSettings.SkipMfaOnSignIn))
                 return new(PlatformProblems.Create(403, "session.mfa.require_mfa_verification", "Verify a second factor to continue.",

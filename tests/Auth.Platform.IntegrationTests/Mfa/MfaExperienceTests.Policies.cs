@@ -226,6 +226,40 @@ public sealed partial class MfaExperienceTests
         }
     }
 
+    [Fact]
+    public async Task MandatoryEmailFactor_UserWithoutEmail_BindsOneWithABindMfaCode_AndItCountsAsTheSecondFactor()
+    {
+        var (username, userId) = await RegisterAsync();
+        await SetMfaAsync(["EmailVerificationCode"], "Mandatory");
+        try
+        {
+            var (browser, verifier) = await SignInWithPasswordKeepingVerifierAsync(username);
+            var missing = await ProblemAsync(await browser.ExperienceAsync(HttpMethod.Post, "/submit"), 422, "user.missing_mfa");
+            Assert.Equal(["EmailVerificationCode"], missing.GetProperty("data").GetProperty("availableFactors").EnumerateArray().Select(e => e.GetString()));
+
+            var email = username + "@example.com";
+            var sent = await JsonAsync(await browser.ExperienceAsync(HttpMethod.Post, "/verification/verification-code",
+                new { identifier = new { type = "email", value = email }, interactionEvent = "SignIn" }));
+            var verificationId = sent.GetProperty("verificationId").GetString();
+            var message = Assert.Single(await Stack.MailToAsync(email, Ct));
+            Assert.Equal("Set up two-step verification", message.Subject);
+            using (var verified = await browser.ExperienceAsync(HttpMethod.Post, "/verification/verification-code/verify",
+                new { identifier = new { type = "email", value = email }, verificationId, code = DevInbox.CodeIn(message.Text) }))
+                Assert.Equal(HttpStatusCode.OK, verified.StatusCode);
+            using (var profile = await browser.ExperienceAsync(HttpMethod.Post, "/profile", new { type = "email", verificationId }))
+                Assert.Equal(HttpStatusCode.NoContent, profile.StatusCode);
+
+            var tokens = await browser.RedeemAsync(_clientId, await browser.SubmitAndFollowAsync(RedirectUri), RedirectUri, verifier);
+            Assert.Equal(["pwd", "otp", "mfa"], SigninClient.Payload(tokens.GetProperty("id_token").GetString()!).GetProperty("amr").EnumerateArray().Select(e => e.GetString()));
+            var user = await InternalAsync(HttpMethod.Get, Stack.ServiceUrl("account"), $"/internal/users/{userId}");
+            Assert.Equal(email, user.GetProperty("primaryEmail").GetString());
+        }
+        finally
+        {
+            await SetMfaAsync(["Totp", "WebAuthn", "BackupCode"], "NoPrompt");
+        }
+    }
+
     // ---------- recovery ----------
 
     [Fact]
