@@ -141,6 +141,9 @@ public sealed class HostedUiMfaTests(PlatformStackFixture fixture) : IAsyncLifet
         var username = HostedUi.NewUsername();
         // One page for the three sign-ins: the virtual authenticator (and its credential) belongs to the page's target.
         var (page, _) = await _ui.NewPageAsync(bypassCsp: true);
+        // A browser without passkey autofill: Chromium's virtual authenticator would otherwise answer the sign-in screen's
+        // autofill offer by itself, and this test is about the password + passkey and the button paths.
+        await page.Context.AddInitScriptAsync(WithoutConditionalMediation);
         var cdp = await page.Context.NewCDPSessionAsync(page);
         await cdp.SendAsync("WebAuthn.enable");
         await cdp.SendAsync("WebAuthn.addVirtualAuthenticator", new Dictionary<string, object>
@@ -182,6 +185,55 @@ public sealed class HostedUiMfaTests(PlatformStackFixture fixture) : IAsyncLifet
         await HostedUi.AssertAccessibleAsync(page, "sign-in with the passkey button");
         await ExpectCallbackAsync(page, () => page.ClickAsync("#passkey-sign-in"));
     }
+
+    [Fact]
+    public async Task Passkey_OfferedInTheIdentifierAutofill_SignsInWithoutAClick()
+    {
+        await _ui.PatchSettingsAsync(new { mfa = new { factors = new[] { "WebAuthn" }, policy = "Mandatory" } });
+        var clientId = await _ui.CreateSpaAsync();
+        var (page, _) = await _ui.NewPageAsync(bypassCsp: true);
+        // Records how the page asks for credentials, to tell the autofill offer from the button (a binding outlives the page).
+        var mediations = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        await page.ExposeFunctionAsync("recordMediation", (string mediation) => mediations.Enqueue(mediation));
+        await page.Context.AddInitScriptAsync("""
+            (() => {
+              const get = navigator.credentials.get.bind(navigator.credentials);
+              navigator.credentials.get = (options) => { window.recordMediation(options?.mediation ?? 'optional'); return get(options); };
+            })()
+            """);
+        var cdp = await page.Context.NewCDPSessionAsync(page);
+        await cdp.SendAsync("WebAuthn.enable");
+        await cdp.SendAsync("WebAuthn.addVirtualAuthenticator", new Dictionary<string, object>
+        {
+            ["options"] = new Dictionary<string, object>
+            {
+                ["protocol"] = "ctap2", ["transport"] = "internal", ["hasResidentKey"] = true, ["hasUserVerification"] = true,
+                ["isUserVerified"] = true, ["automaticPresenceSimulation"] = true,
+            },
+        });
+
+        // The sign-in screen's identifier field asks the browser for passkeys (none yet: the offer waits).
+        await page.GotoAsync(_ui.AuthorizeUrl(clientId));
+        await Assertions.Expect(page.Locator("#identifier")).ToHaveAttributeAsync("autocomplete", new System.Text.RegularExpressions.Regex(@"\bwebauthn$"));
+        await HostedUi.AssertAccessibleAsync(page, "sign-in with passkey autofill");
+
+        // Registration enrols a passkey (Mandatory, WebAuthn only).
+        await page.GotoAsync(_ui.AuthorizeUrl(clientId, "&first_screen=register"));
+        await page.FillAsync("#identifier", HostedUi.NewUsername());
+        await page.FillAsync("#password", Password);
+        await page.FillAsync("#confirm-password", Password);
+        await page.ClickAsync("button[type=submit]");
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Create a passkey", new() { Timeout = 30_000 });
+        await ExpectCallbackAsync(page, () => page.ClickAsync("button[type=submit]"));
+
+        // Next visit: the identifier field offers the passkey; with no browser UI, Chromium picks it, and the user is in.
+        await page.Context.ClearCookiesAsync();
+        await ExpectCallbackAsync(page, () => page.GotoAsync(_ui.AuthorizeUrl(clientId)));
+        Assert.Equal(["conditional", "conditional"], mediations);
+    }
+
+    /// <summary>A browser without conditional mediation (passkey autofill).</summary>
+    private const string WithoutConditionalMediation = "PublicKeyCredential.isConditionalMediationAvailable = async () => false;";
 
     /// <summary>Browsers older than the WebAuthn Level 3 JSON helpers: the page must convert options and credentials itself.</summary>
     private const string WithoutJsonHelpers = """

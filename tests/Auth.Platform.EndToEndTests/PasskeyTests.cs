@@ -61,6 +61,8 @@ public sealed class PasskeyTests(PlatformStackFixture fixture)
             using var playwright = await Playwright.CreateAsync();
             await using var browser = await Browsers.LaunchChromiumAsync(playwright);
             var context = await browser.NewContextAsync();
+            // The steps drive the Experience API themselves: the hosted UI's passkey autofill offer must not race them.
+            await context.AddInitScriptAsync("PublicKeyCredential.isConditionalMediationAvailable = async () => false;");
             var page = await context.NewPageAsync();
 
             var cdp = await context.NewCDPSessionAsync(page);
@@ -128,7 +130,7 @@ public sealed class PasskeyTests(PlatformStackFixture fixture)
     {
         using var request = new HttpRequestMessage(HttpMethod.Patch, new Uri(gateway, "/api/sign-in-exp"))
         {
-            Content = JsonContent.Create(new { mfa = new { factors, policy = "UserControlled" } }),
+            Content = JsonContent.Create(new { mfa = new { factors, policy = "NoPrompt" } }),
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         using var response = await http.SendAsync(request, Ct);

@@ -5,7 +5,7 @@ import { experience, followRedirect } from './experience.js';
 import { h, readableTextOn } from './dom.js';
 import { screen, messageScreen, actionLine, routeLine, termsBlock, messageFor } from './forms.js';
 import { IDENTIFIER_TYPES, detectIdentifierType, normalizeIdentifier, isValidIdentifier, narrowTypes, inputHints } from './identifiers.js';
-import { mfaVerificationScreen, mfaEnrolmentScreen, passkeySignInLine } from './mfa.js';
+import { mfaVerificationScreen, mfaEnrolmentScreen, passkeySignInLine, passkeyAutofillEnabled, startPasskeyAutofill, cancelPasskeyAutofill } from './mfa.js';
 
 let settings = {};
 const params = new URLSearchParams(location.search);
@@ -278,21 +278,30 @@ function signInScreen({ identifierOnly = false } = {}) {
   // Password only: identifier and password on one screen (Logto); otherwise identifier first, then the primary method.
   const passwordOnly = !identifierOnly && types.every((x) => methodFor(x).password && !methodFor(x).verificationCode);
   const back = () => signInScreen({ identifierOnly });
-  const fields = [{ id: 'identifier', label: identifierLabel(types), value: takeLoginHint(), ...inputHints(types) }];
+  const hints = inputHints(types);
+  // The webauthn token lets the browser offer this site's passkeys in the field's autofill (conditional UI).
+  if (passkeyAutofillEnabled(settings)) hints.autocomplete = `${hints.autocomplete} webauthn`;
+  const fields = [{ id: 'identifier', label: identifierLabel(types), value: takeLoginHint(), ...hints }];
   if (passwordOnly) fields.push({ id: 'password', type: 'password', autocomplete: 'current-password', label: t('fields.password') });
+  const signInStart = () => { noteTerms(); return start('SignIn'); };
+  queueMicrotask(() => {
+    const input = document.getElementById('identifier');
+    if (input) startPasskeyAutofill(settings, input, { start: signInStart, next: submitInteraction });
+  });
   return screen({
     title: t('sign_in.title'),
     fields,
     terms: termsFor('SignIn'),
     submitLabel: passwordOnly ? t('sign_in.submit') : t('common.continue'),
     footer: [
-      passkeySignInLine(settings, { start: () => { noteTerms(); return start('SignIn'); }, next: submitInteraction }),
+      passkeySignInLine(settings, { start: signInStart, next: submitInteraction }),
       passwordOnly ? forgotPasswordLine() : null,
       canRegister() ? routeLine('register-link', t('sign_in.no_account'), t('sign_in.create_account'), keep('/register')) : null,
     ],
     onSubmit: async ({ identifier, password }, ui) => {
       const id = readIdentifier(identifier, types, ui);
       if (!id) return undefined;
+      cancelPasskeyAutofill();
       noteTerms();
       if (passwordOnly) {
         if (!password) return ui.showError(t('errors.validation.password_required'), ['password']);

@@ -63,6 +63,8 @@ function credentialJson(credential) {
 /** A browser refusal becomes a code localised like the server's (errors.webauthn.*), never the DOMException text. */
 async function ceremony(run) {
   if (!webAuthnSupported()) throw new ExperienceError('webauthn.unsupported');
+  // A browser runs one WebAuthn request at a time: a modal ceremony replaces the autofill offer.
+  cancelPasskeyAutofill();
   let credential;
   try {
     credential = await run();
@@ -299,4 +301,44 @@ export function passkeySignInLine(settings, { start, next }) {
     }
   });
   return h('p', { class: 'passkey-line' }, button);
+}
+
+// ---- passkey autofill (conditional UI) ------------------------------------------------------------------------
+
+let autofill = null;
+
+/** Withdraws the autofill offer (before a modal ceremony, or when the user signs in another way). */
+export function cancelPasskeyAutofill() {
+  autofill?.abort();
+  autofill = null;
+}
+
+/** Passkeys offered in the identifier field's autofill (its autocomplete has the webauthn token), where the browser can. */
+export const passkeyAutofillEnabled = (settings) => (settings?.mfa?.factors ?? []).includes('WebAuthn') && webAuthnSupported();
+
+/**
+ * Starts the conditional request of the sign-in screen: nothing shows until the user focuses the identifier and picks
+ * one of this site's passkeys; then it signs in like the button. The result is dropped when the screen has gone.
+ */
+export async function startPasskeyAutofill(settings, input, { start, next }) {
+  if (!passkeyAutofillEnabled(settings) || typeof PublicKeyCredential.isConditionalMediationAvailable !== 'function') return;
+  if (!(await PublicKeyCredential.isConditionalMediationAvailable().catch(() => false))) return;
+  cancelPasskeyAutofill();
+  const controller = new AbortController();
+  autofill = controller;
+  try {
+    await start();
+    const { verificationId, authenticationOptions } = await mfa.passkeyPreflight();
+    if (controller.signal.aborted || !input.isConnected) return;
+    const credential = await navigator.credentials.get({ mediation: 'conditional', publicKey: requestOptions(authenticationOptions), signal: controller.signal });
+    if (controller.signal.aborted || !input.isConnected || !credential) return;
+    autofill = null;
+    await mfa.verifyPasskeySignIn(verificationId, credentialJson(credential));
+    await next();
+  } catch (e) {
+    // Aborted or dismissed offers are not errors; anything else is shown like the button's.
+    if (controller.signal.aborted || e?.name === 'AbortError' || e?.name === 'NotAllowedError') return;
+    const error = document.getElementById('error');
+    if (error?.isConnected && input.isConnected) { error.textContent = messageFor(e); error.focus(); }
+  }
 }
