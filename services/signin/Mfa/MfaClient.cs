@@ -24,7 +24,7 @@ public sealed class MfaRefusedException(int status, string code, string? detail,
 }
 
 /// <summary>Typed client of mfa's <c>/internal/mfa/*</c> API (service discovery name <c>http://mfa</c>).</summary>
-public sealed class MfaClient(HttpClient http)
+public sealed partial class MfaClient(HttpClient http)
 {
     public async Task<MfaFactor[]> ListFactorsAsync(string userId, CancellationToken ct) =>
         await SendAsync<MfaFactor[]>(HttpMethod.Get, $"/internal/mfa/users/{E(userId)}/factors", null, ct);
