@@ -8,6 +8,8 @@ using Auth.Platform.Testing;
 using Npgsql;
 using static Auth.Platform.IntegrationTests.Account.PlatformApi;
 using Eventually = Auth.Platform.IntegrationTests.Account.Eventually;
+using SigninMfaClient = Auth.Platform.Signin.Mfa.MfaClient;
+using SigninMfaSettings = Auth.Platform.Signin.Mfa.MfaUserSettings;
 
 namespace Auth.Platform.IntegrationTests.Mfa;
 
@@ -338,6 +340,19 @@ public sealed class ManagementMfaApiTests(PlatformStackFixture fixture) : IAsync
         await AssertProblemAsync(response, 400, "guard.invalid_input");
         var configs = await JsonOkAsync(await _management.GetAsync($"/api/users/{userId}/logto-configs", Ct));
         Assert.Equal("""{"mfa":{"enabled":false,"skipped":false,"skipMfaOnSignIn":false},"passkeySignIn":{"skipped":true}}""", configs.GetRawText());
+    }
+
+    [Fact]
+    public async Task SigninsMfaClient_ReadsAndChangesSettings_LeavingUnnamedFlagsAlone()
+    {
+        var userId = NewUserId();
+        var client = new SigninMfaClient(_internal);
+
+        Assert.Equal(new SigninMfaSettings(false, false, false), await client.GetSettingsAsync(userId, Ct));
+        Assert.Equal(new SigninMfaSettings(true, false, false), await client.UpdateSettingsAsync(userId, true, null, null, Ct));
+        Assert.Equal(new SigninMfaSettings(true, true, true), await client.UpdateSettingsAsync(userId, null, true, true, Ct));
+        Assert.Equal(new SigninMfaSettings(false, true, true), await client.UpdateSettingsAsync(userId, false, null, null, Ct));
+        Assert.Equal(new SigninMfaSettings(false, true, true), await client.GetSettingsAsync(userId, Ct));
     }
 
     [Theory]
