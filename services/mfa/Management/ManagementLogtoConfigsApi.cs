@@ -14,11 +14,11 @@ public sealed record PasskeySignInConfig(bool Skipped);
 
 /// <summary>Unknown properties are refused (400), so a misspelt flag is not silently ignored; <c>mfa.enabled</c> is read-only.</summary>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
-public sealed record LogtoConfigsPatch(MfaConfigPatch? Mfa, PasskeySignInConfigPatch? PasskeySignIn);
+public sealed record LogtoConfigsPatch(MfaConfigPatch? Mfa = null, PasskeySignInConfigPatch? PasskeySignIn = null);
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
-public sealed record MfaConfigPatch(bool? Skipped, bool? SkipMfaOnSignIn);
+public sealed record MfaConfigPatch(bool? Skipped = null, bool? SkipMfaOnSignIn = null);
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
-public sealed record PasskeySignInConfigPatch(bool? Skipped);
+public sealed record PasskeySignInConfigPatch(bool? Skipped = null);
 
 /// <summary>
 /// Logto's per-user MFA settings in the Management API (<c>/api/users/{userId}/logto-configs</c>, its <c>mfa</c> and
@@ -30,8 +30,8 @@ public static class ManagementLogtoConfigsApi
     {
         var group = app.MapGroup("/api/users/{userId}/logto-configs").RequireAuthorization(PlatformPolicies.Management)
             .WithTags("User MFA verifications");
-        group.MapGet("/", Get);
-        group.MapPatch("/", Update);
+        group.MapGet("/", Get).ProducesProblem(400);
+        group.MapPatch("/", Update).ProducesProblem(400);
         return app;
     }
 

@@ -14,9 +14,13 @@ namespace Auth.Platform.Mfa.Management;
 public sealed record MfaVerificationResponse(string Id, string CreatedAt, string Type, string? Name, string? Agent, int? RemainCodes);
 
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
-public sealed record CreateMfaVerificationRequest(string? Type, string? Secret, string[]? Codes);
-public sealed record TotpVerificationCreated(string Type, string Secret, string SecretQrCode);
-public sealed record BackupCodeVerificationCreated(string Type, string[] Codes);
+public sealed record CreateMfaVerificationRequest(string? Type, string? Secret = null, string[]? Codes = null);
+
+/// <summary>
+/// Logto's answer, <c>{type:'Totp', secret, secretQrCode}</c> or <c>{type:'BackupCode', codes}</c>: one record whose
+/// absent members are left out, so the OpenAPI document shows both shapes (two result types would show only one).
+/// </summary>
+public sealed record MfaVerificationCreated(string Type, string? Secret = null, string? SecretQrCode = null, string[]? Codes = null);
 
 /// <summary>
 /// Logto's Management API for a user's MFA factors (<c>/api/users/{userId}/mfa-verifications</c>), for tokens of the
@@ -30,9 +34,9 @@ public static partial class ManagementMfaVerificationsApi
     {
         var group = app.MapGroup("/api/users/{userId}/mfa-verifications").RequireAuthorization(PlatformPolicies.Management)
             .WithTags("User MFA verifications");
-        group.MapGet("/", List);
-        group.MapPost("/", Create);
-        group.MapDelete("/{verificationId}", Delete);
+        group.MapGet("/", List).ProducesProblem(400);
+        group.MapPost("/", Create).ProducesProblem(400).ProducesProblem(422);
+        group.MapDelete("/{verificationId}", Delete).ProducesProblem(404);
         return app;
     }
 
@@ -55,7 +59,7 @@ public static partial class ManagementMfaVerificationsApi
     }
 
     /// <summary>200 like Logto (not 201): its SDKs and recipes expect it.</summary>
-    private static async Task<Results<Ok<TotpVerificationCreated>, Ok<BackupCodeVerificationCreated>, ProblemHttpResult>> Create(
+    private static async Task<Results<Ok<MfaVerificationCreated>, ProblemHttpResult>> Create(
         string userId, CreateMfaVerificationRequest body, [AsParameters] MfaContext c)
     {
         if (!MfaInternalApi.ValidUserId(userId)) return InvalidInput("userId is invalid.");
@@ -63,18 +67,10 @@ public static partial class ManagementMfaVerificationsApi
         {
             case FactorTypes.Totp:
                 if (body.Codes is not null) return InvalidInput("codes is only for type BackupCode.");
-                return await CreateTotpAsync(userId, body.Secret, c) switch
-                {
-                    ({ } created, _) => TypedResults.Ok(created),
-                    (_, var problem) => problem!,
-                };
+                return await CreateTotpAsync(userId, body.Secret, c);
             case FactorTypes.BackupCode:
                 if (body.Secret is not null) return InvalidInput("secret is only for type Totp.");
-                return await CreateBackupCodesAsync(userId, body.Codes, c) switch
-                {
-                    ({ } created, _) => TypedResults.Ok(created),
-                    (_, var problem) => problem!,
-                };
+                return await CreateBackupCodesAsync(userId, body.Codes, c);
             case FactorTypes.WebAuthn:
                 // A credential's key pair is made by the user's authenticator during a ceremony in their browser.
                 return InvalidInput("WebAuthn credentials are registered by the user (Experience or Account API), not through the Management API.");
@@ -83,12 +79,12 @@ public static partial class ManagementMfaVerificationsApi
         }
     }
 
-    private static async Task<(TotpVerificationCreated?, ProblemHttpResult?)> CreateTotpAsync(string userId, string? given, MfaContext c)
+    private static async Task<Results<Ok<MfaVerificationCreated>, ProblemHttpResult>> CreateTotpAsync(string userId, string? given, MfaContext c)
     {
         string secret;
         if (given is null) secret = Base32.Encode(TotpAlgorithm.NewSecret());
         else if (TotpSecretPattern().IsMatch(given.ToUpperInvariant())) secret = given.ToUpperInvariant();
-        else return (null, PlatformProblems.Create(422, "user.totp_secret_invalid", "secret must be 16 to 32 base32 characters (A-Z, 2-7)."));
+        else return PlatformProblems.Create(422, "user.totp_secret_invalid", "secret must be 16 to 32 base32 characters (A-Z, 2-7).");
 
         ProblemHttpResult? refusal;
         try
@@ -110,16 +106,16 @@ public static partial class ManagementMfaVerificationsApi
             // Bound concurrently through the Experience API, which does not take this lock.
             refusal = MfaInternalApi.TotpAlreadyInUse();
         }
-        if (refusal is not null) return (null, refusal);
+        if (refusal is not null) return refusal;
         var uri = TotpAlgorithm.OtpAuthUri(secret, c.Options.Value.TotpIssuer, userId);
-        return (new TotpVerificationCreated(FactorTypes.Totp, secret, TotpQrCode.DataUri(uri)), null);
+        return TypedResults.Ok(new MfaVerificationCreated(FactorTypes.Totp, Secret: secret, SecretQrCode: TotpQrCode.DataUri(uri)));
     }
 
     /// <summary>
     /// Given codes must be a full set in our format (10 codes of 16 hex characters, B-5's ≥ 50 bits); Logto's 10-character
     /// codes are refused rather than stored below that bar. A new set replaces the old one, as in the Experience API.
     /// </summary>
-    private static async Task<(BackupCodeVerificationCreated?, ProblemHttpResult?)> CreateBackupCodesAsync(string userId, string[]? given, MfaContext c)
+    private static async Task<Results<Ok<MfaVerificationCreated>, ProblemHttpResult>> CreateBackupCodesAsync(string userId, string[]? given, MfaContext c)
     {
         string[] codes;
         if (given is null) codes = BackupCodeGenerator.NewCodes();
@@ -127,8 +123,8 @@ public static partial class ManagementMfaVerificationsApi
         {
             var normalized = given.Select(BackupCodeGenerator.Normalize).ToArray();
             if (normalized.Length != BackupCodeGenerator.CodeCount || normalized.Any(n => n is null) || normalized.Distinct().Count() != normalized.Length)
-                return (null, PlatformProblems.Create(422, "user.wrong_backup_code_format",
-                    $"codes must be {BackupCodeGenerator.CodeCount} distinct codes of {BackupCodeGenerator.CodeLength} hexadecimal characters."));
+                return PlatformProblems.Create(422, "user.wrong_backup_code_format",
+                    $"codes must be {BackupCodeGenerator.CodeCount} distinct codes of {BackupCodeGenerator.CodeLength} hexadecimal characters.");
             codes = normalized!;
         }
 
@@ -148,7 +144,7 @@ public static partial class ManagementMfaVerificationsApi
             await c.Db.SaveChangesAsync(ct);
             return null;
         }, c.Cancellation);
-        return refusal is null ? (new BackupCodeVerificationCreated(FactorTypes.BackupCode, codes), null) : (null, refusal);
+        return refusal is null ? TypedResults.Ok(new MfaVerificationCreated(FactorTypes.BackupCode, Codes: codes)) : refusal;
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Delete(string userId, string verificationId, [AsParameters] MfaContext c)

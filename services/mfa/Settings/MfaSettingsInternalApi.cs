@@ -9,7 +9,7 @@ public sealed record MfaUserSettingsResponse(bool Skipped, bool SkipMfaOnSignIn,
 }
 
 [System.Text.Json.Serialization.JsonUnmappedMemberHandling(System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow)]
-public sealed record MfaUserSettingsPatch(bool? Skipped, bool? SkipMfaOnSignIn, bool? PasskeySkipped);
+public sealed record MfaUserSettingsPatch(bool? Skipped = null, bool? SkipMfaOnSignIn = null, bool? PasskeySkipped = null);
 
 /// <summary>A user's MFA settings for signin's skip policies (service tokens only, never routed by the gateway).</summary>
 public static class MfaSettingsInternalApi

@@ -446,14 +446,17 @@ public sealed class ManagementMfaApiTests(PlatformStackFixture fixture) : IAsync
     }
 
     [Fact]
-    public async Task OpenApiDocument_DescribesTheManagementRoutes()
+    public async Task OpenApiDocument_DescribesTheManagementRoutesAndBothCreationShapes()
     {
         using var http = new HttpClient { BaseAddress = Stack.ServiceUrl("mfa") };
 
         var document = await JsonOkAsync(await http.GetAsync("/openapi/v1.json", Ct));
 
         var paths = document.GetProperty("paths");
-        Assert.True(paths.GetProperty("/api/users/{userId}/mfa-verifications").TryGetProperty("post", out _));
+        var post = paths.GetProperty("/api/users/{userId}/mfa-verifications").GetProperty("post");
+        Assert.True(post.GetProperty("responses").TryGetProperty("422", out _));
+        var created = document.GetProperty("components").GetProperty("schemas").GetProperty("MfaVerificationCreated").GetProperty("properties");
+        Assert.Equal(["type", "secret", "secretQrCode", "codes"], created.EnumerateObject().Select(p => p.Name));
         Assert.True(paths.GetProperty("/api/users/{userId}/mfa-verifications/{verificationId}").TryGetProperty("delete", out _));
         Assert.True(paths.GetProperty("/api/users/{userId}/logto-configs").TryGetProperty("patch", out _));
     }
