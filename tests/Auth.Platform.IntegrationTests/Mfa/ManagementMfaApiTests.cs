@@ -223,6 +223,7 @@ public sealed class ManagementMfaApiTests(PlatformStackFixture fixture) : IAsync
     [InlineData("""{"type":"Totp","name":"phone"}""")]
     [InlineData("""[]""")]
     [InlineData("""not json""")]
+    [InlineData("""null""")]
     public async Task Create_WithAnInvalidBody_Returns400GuardInvalidInput(string body)
     {
         var userId = NewUserId();
@@ -330,6 +331,7 @@ public sealed class ManagementMfaApiTests(PlatformStackFixture fixture) : IAsync
     [InlineData("""{"unknown":{}}""")]
     [InlineData("""[]""")]
     [InlineData("""true""")]
+    [InlineData("""null""")]
     public async Task LogtoConfigs_PatchWithWrongTypesOrUnknownProperties_Returns400GuardInvalidInput_AndChangesNothing(string body)
     {
         var userId = NewUserId();
