@@ -31,7 +31,8 @@ public static class GatewayRoutes
     /// <summary>
     /// Paths inside another service's prefix that belong elsewhere. Parameters and literals outrank the prefixes'
     /// catch-alls in ASP.NET route precedence, so these win without an explicit order. Sessions and grants are signin's data even
-    /// under <c>/api/my-account</c> and <c>/api/users</c> (account's); the back-channel logout delivery log is notification's.
+    /// under <c>/api/my-account</c> and <c>/api/users</c> (account's); a user's MFA factors and MFA settings are mfa's; the
+    /// back-channel logout delivery log is notification's.
     /// </summary>
     public static readonly (string Cluster, string Path)[] Exceptions =
     [
@@ -41,6 +42,9 @@ public static class GatewayRoutes
         ("signin", "/api/my-account/grants/{**rest}"),
         ("signin", "/api/users/{userId}/sessions"),
         ("signin", "/api/users/{userId}/sessions/{**rest}"),
+        ("mfa", "/api/users/{userId}/mfa-verifications"),
+        ("mfa", "/api/users/{userId}/mfa-verifications/{**rest}"),
+        ("mfa", "/api/users/{userId}/logto-configs"),
         ("notification", "/api/applications/{applicationId}/backchannel-logout-deliveries"),
     ];
 

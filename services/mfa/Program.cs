@@ -1,6 +1,8 @@
 using Auth.Platform.BuildingBlocks.Persistence;
 using Auth.Platform.Mfa.Data;
 using Auth.Platform.Mfa.Factors;
+using Auth.Platform.Mfa.Management;
+using Auth.Platform.Mfa.Settings;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
@@ -13,5 +15,9 @@ app.UsePlatformDefaults();
 app.UseAuthentication();
 app.UseAuthorization();
 app.MapDefaultEndpoints();
+app.MapOpenApi();
 app.MapMfaInternalApi();
+app.MapMfaSettingsInternalApi();
+app.MapManagementMfaVerificationsApi();
+app.MapManagementLogtoConfigsApi();
 app.Run();

@@ -1,5 +1,6 @@
 using Auth.Platform.BuildingBlocks.Messaging;
 using Auth.Platform.Mfa.Factors;
+using Auth.Platform.Mfa.Settings;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
@@ -8,11 +9,14 @@ namespace Auth.Platform.Mfa.Data;
 /// <summary>Keep in step with <c>Data/Migrations/*.sql</c> (databases created before a table existed get it from there).</summary>
 public sealed class MfaDbContext(DbContextOptions<MfaDbContext> options) : DbContext(options), IDataProtectionKeyContext
 {
+    public const string TotpPerUserIndex = "ux_mfa_factors_user_totp";
+
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<MfaFactor> Factors => Set<MfaFactor>();
     public DbSet<BackupCode> BackupCodes => Set<BackupCode>();
     public DbSet<MfaChallenge> Challenges => Set<MfaChallenge>();
     public DbSet<MfaAttempt> Attempts => Set<MfaAttempt>();
+    public DbSet<MfaUserSettings> UserSettings => Set<MfaUserSettings>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -42,6 +46,8 @@ public sealed class MfaDbContext(DbContextOptions<MfaDbContext> options) : DbCon
             e.HasIndex(x => x.UserId).HasDatabaseName("ix_mfa_factors_user_id");
             // W-R19: a credential belongs to one user only; the index is also how authentication finds it.
             e.HasIndex(x => x.CredentialId).IsUnique().HasDatabaseName("ux_mfa_factors_credential_id");
+            // One TOTP per user (Logto's rule), held by the database too: the Experience bind and the Management API race otherwise.
+            e.HasIndex(x => x.UserId, TotpPerUserIndex).IsUnique().HasFilter("type = 'Totp'");
         });
         modelBuilder.Entity<BackupCode>(e =>
         {
@@ -82,6 +88,16 @@ public sealed class MfaDbContext(DbContextOptions<MfaDbContext> options) : DbCon
             e.Property(x => x.Reason).HasColumnName("reason").HasMaxLength(64);
             e.Property(x => x.CreatedAt).HasColumnName("created_at");
             e.HasIndex(x => new { x.UserId, x.FactorType, x.CreatedAt }).HasDatabaseName("ix_mfa_attempts_user_factor_created_at");
+        });
+        modelBuilder.Entity<MfaUserSettings>(e =>
+        {
+            e.ToTable("mfa_user_settings");
+            e.HasKey(x => x.UserId);
+            e.Property(x => x.UserId).HasColumnName("user_id").HasMaxLength(64);
+            e.Property(x => x.Skipped).HasColumnName("skipped");
+            e.Property(x => x.SkipMfaOnSignIn).HasColumnName("skip_mfa_on_sign_in");
+            e.Property(x => x.PasskeySkipped).HasColumnName("passkey_skipped");
+            e.Property(x => x.UpdatedAt).HasColumnName("updated_at");
         });
     }
 }

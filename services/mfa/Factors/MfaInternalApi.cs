@@ -63,14 +63,16 @@ public static class MfaInternalApi
         return app;
     }
 
-    private const int MaxUserIdLength = 64;
+    internal const int MaxUserIdLength = 64;
     private static ProblemHttpResult InvalidInput(string detail) => PlatformProblems.Create(400, "guard.invalid_input", detail);
     private static ProblemHttpResult EnrolmentNotFound() =>
         PlatformProblems.Create(404, "session.verification_session_not_found", "No pending enrolment or ceremony with this id (unknown, expired or used).");
+    internal static ProblemHttpResult TotpAlreadyInUse() =>
+        PlatformProblems.Create(422, "user.totp_already_in_use", "The user already has a TOTP factor; remove it first.");
     private static ProblemHttpResult FactorNotEnabled(string type) =>
         PlatformProblems.Create(400, "session.mfa.mfa_factor_not_enabled", $"The user has no {type} factor.");
-    private static bool ValidUserId(string userId) => userId.Length is > 0 and <= MaxUserIdLength;
-    private static string NewId(int bytes = 10) => Convert.ToHexString(RandomNumberGenerator.GetBytes(bytes)).ToLowerInvariant();
+    internal static bool ValidUserId(string userId) => userId.Length is > 0 and <= MaxUserIdLength;
+    internal static string NewId(int bytes = 10) => Convert.ToHexString(RandomNumberGenerator.GetBytes(bytes)).ToLowerInvariant();
 
     /// <summary>429 with Logto's sentinel code, <c>data.retryAfter</c> and a <c>Retry-After</c> header.</summary>
     private static ProblemHttpResult Locked(HttpContext http, int retryAfter)
@@ -246,7 +248,7 @@ public static class MfaInternalApi
             ChallengePurposes.BackupCodeEnrolment => new MfaFactor { Id = NewId(), UserId = userId, Type = FactorTypes.BackupCode, CreatedAt = c.Now },
             _ => NewWebAuthnFactor(c, userId, ReadState<WebAuthnState>(c, row), body?.Name),
         };
-        if (factor is null) return PlatformProblems.Create(422, "user.totp_already_in_use", "The user already has a TOTP factor; remove it first.");
+        if (factor is null) return TotpAlreadyInUse();
         if (factor.Type == FactorTypes.BackupCode && !existing.Any(f => f.Type != FactorTypes.BackupCode))
             return PlatformProblems.Create(422, "session.mfa.backup_code_can_not_be_alone", "Backup codes need another factor first.");
 
@@ -256,10 +258,11 @@ public static class MfaInternalApi
         {
             bound = await BindInTransactionAsync();
         }
-        catch (DbUpdateException e) when (e.InnerException is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation })
+        catch (DbUpdateException e) when (e.InnerException is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation } unique)
         {
-            // The same authenticator registered twice concurrently (W-R19): the unique index decides.
-            return WebAuthnFailed(WebAuthnReasons.CredentialAlreadyRegistered);
+            // A TOTP bound concurrently (here or through the Management API), or the same authenticator registered twice
+            // concurrently (W-R19): the unique indexes decide.
+            return unique.ConstraintName == MfaDbContext.TotpPerUserIndex ? TotpAlreadyInUse() : WebAuthnFailed(WebAuthnReasons.CredentialAlreadyRegistered);
         }
         if (!bound) return EnrolmentNotFound();
         return TypedResults.Created((string?)null, ToResponse(factor, factor.Type == FactorTypes.BackupCode ? BackupCodeGenerator.CodeCount : null));

@@ -2,6 +2,7 @@ using Auth.Platform.BuildingBlocks.Contracts;
 using Auth.Platform.BuildingBlocks.Messaging;
 using Auth.Platform.BuildingBlocks.Persistence;
 using Auth.Platform.Mfa.Data;
+using Auth.Platform.Mfa.Settings;
 using Auth.Platform.Mfa.WebAuthn;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
@@ -25,6 +26,9 @@ public static class MfaServices
         builder.Services.AddSingleton(services => RelyingPartyFrom(
             services.GetRequiredService<IOptions<MfaOptions>>().Value.WebAuthn, services.GetRequiredService<IConfiguration>().GetPublicUrl()));
         builder.Services.AddScoped<AttemptGuard>();
+        builder.Services.AddScoped<MfaUserSettingsStore>();
+        // The Management routes' document (/openapi/v1.json), like signin's.
+        builder.Services.AddOpenApi();
         return builder;
     }
 
@@ -38,7 +42,10 @@ public static class MfaServices
     }
 }
 
-/// <summary>Purges the user's factors, codes, pending ceremonies and attempts; the inbox makes a redelivery a no-op.</summary>
+/// <summary>
+/// Purges the user's factors, codes, pending ceremonies and MFA settings; the inbox makes a redelivery a no-op. The
+/// attempt audit rows stay: they are the security log, and the lockout of a reused id must not reset.
+/// </summary>
 public sealed class UserDeletedConsumer(MfaDbContext db) : IdempotentConsumer<UserDeleted, MfaDbContext>(db)
 {
     protected override async Task HandleAsync(UserDeleted message, CancellationToken cancellationToken)
@@ -46,5 +53,6 @@ public sealed class UserDeletedConsumer(MfaDbContext db) : IdempotentConsumer<Us
         Db.BackupCodes.RemoveRange(await Db.BackupCodes.Where(c => c.UserId == message.UserId).ToListAsync(cancellationToken));
         Db.Factors.RemoveRange(await Db.Factors.Where(f => f.UserId == message.UserId).ToListAsync(cancellationToken));
         Db.Challenges.RemoveRange(await Db.Challenges.Where(c => c.UserId == message.UserId).ToListAsync(cancellationToken));
+        Db.UserSettings.RemoveRange(await Db.UserSettings.Where(s => s.UserId == message.UserId).ToListAsync(cancellationToken));
     }
 }
