@@ -260,6 +260,31 @@ public sealed partial class MfaExperienceTests
         }
     }
 
+    [Fact]
+    public async Task SkipMfaOnSignIn_SetByAnAdmin_LetsTheUserInWithoutTheFactor_UnlessMfaIsMandatory()
+    {
+        var (username, userId) = await RegisterAsync();
+        await BindTotpAsync(username);
+        using (var patched = await NewBrowser().ManagementAsync(HttpMethod.Patch, $"/api/users/{userId}/logto-configs", new { mfa = new { skipMfaOnSignIn = true } }))
+            Assert.True(patched.IsSuccessStatusCode, await patched.Content.ReadAsStringAsync(Ct));
+
+        var (browser, verifier) = await SignInWithPasswordKeepingVerifierAsync(username);
+        var tokens = await browser.RedeemAsync(_clientId, await browser.SubmitAndFollowAsync(RedirectUri), RedirectUri, verifier);
+        // No second factor was used, and the token says so.
+        Assert.Equal(["pwd"], SigninClient.Payload(tokens.GetProperty("id_token").GetString()!).GetProperty("amr").EnumerateArray().Select(e => e.GetString()));
+
+        await SetMfaAsync(["Totp"], "Mandatory");
+        try
+        {
+            var mandatory = await SignInWithPasswordAsync(username);
+            await ProblemAsync(await mandatory.ExperienceAsync(HttpMethod.Post, "/submit"), 403, "session.mfa.require_mfa_verification");
+        }
+        finally
+        {
+            await SetMfaAsync(["Totp", "WebAuthn", "BackupCode"], "NoPrompt");
+        }
+    }
+
     // ---------- recovery ----------
 
     [Fact]
