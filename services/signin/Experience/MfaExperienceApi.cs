@@ -16,7 +16,8 @@ public sealed record CodeBody(string? Code);
 public sealed record WebAuthnRegistrationOptionsResponse(string VerificationId, JsonElement RegistrationOptions);
 public sealed record WebAuthnAuthenticationOptionsResponse(string VerificationId, JsonElement AuthenticationOptions);
 public sealed record WebAuthnVerifyBody(string? VerificationId, JsonElement? Payload);
-public sealed record BindMfaBody(string? Type, string? VerificationId);
+/// <summary><c>name</c>: WebAuthn only, the credential's label (default: the browser and system it was made on).</summary>
+public sealed record BindMfaBody(string? Type, string? VerificationId, string? Name = null);
 public sealed record MfaCodeBody(string? IdentifierType);
 public sealed record MfaCodeVerifyBody(string? VerificationId, string? Code, string? IdentifierType);
 
@@ -253,13 +254,25 @@ public static partial class MfaExperienceApi
         var passed = state!.VerifiedUserId == userId;
         if (!passed && (await UsableFactorsAsync(c, interaction, await c.Settings.GetAsync(c.Cancellation))).Count > 0)
             return PlatformProblems.Create(403, "session.mfa.require_mfa_verification", "Verify an existing factor before adding another.");
-        await c.Mfa.BindFactorAsync(userId, record.MfaId, null, c.Cancellation, replaceExisting: passed);
+        if (body.Name is { Length: > 128 }) return InvalidInput("name is at most 128 characters.");
+        var name = body.Type == WebAuthn ? body.Name ?? DeviceName(c.Http.Request.Headers.UserAgent.ToString()) : null;
+        await c.Mfa.BindFactorAsync(userId, record.MfaId, name, c.Cancellation, replaceExisting: passed);
         state.Records.Remove(record);
         state.BoundFactor = true;
         // Binding a TOTP or WebAuthn factor proved possession of it: this interaction has passed MFA.
         if (body.Type != BackupCode && !passed) (state.VerifiedUserId, state.VerifiedFactor) = (userId, body.Type);
         await c.SaveAsync(interaction, state);
         return TypedResults.NoContent();
+    }
+
+    /// <summary>"Chrome on macOS": a passkey's default label, so a user with several can tell them apart.</summary>
+    internal static string DeviceName(string userAgent)
+    {
+        var browser = userAgent.Contains("Edg/") ? "Edge" : userAgent.Contains("Firefox/") ? "Firefox"
+            : userAgent.Contains("Chrome/") || userAgent.Contains("Chromium/") ? "Chrome" : userAgent.Contains("Safari/") ? "Safari" : "Browser";
+        var system = userAgent.Contains("Android") ? "Android" : userAgent.Contains("iPhone") || userAgent.Contains("iPad") ? "iOS"
+            : userAgent.Contains("Mac OS X") ? "macOS" : userAgent.Contains("Windows") ? "Windows" : userAgent.Contains("Linux") ? "Linux" : null;
+        return system is null ? "Passkey (" + browser + ")" : browser + " on " + system;
     }
 
     /// <summary>

@@ -222,6 +222,8 @@ public sealed partial class MfaExperienceTests(PlatformStackFixture fixture) : I
         var browser = await SignInWithPasswordAsync(username);
         await RegisterWebAuthnAsync(browser, authenticator);
         await browser.SubmitAndFollowAsync(RedirectUri);
+        // Named after the browser that made it (this client sends no User-Agent), so several passkeys can be told apart.
+        Assert.Equal("Passkey (Browser)", (await InternalFactorsAsync(userId)).EnumerateArray().Single().GetProperty("name").GetString());
 
         // Second factor after the password.
         var second = await SignInWithPasswordAsync(username);
