@@ -6,7 +6,7 @@ import { h, readableTextOn } from './dom.js';
 import { screen, messageScreen, actionLine, routeLine, termsBlock, messageFor } from './forms.js';
 import { IDENTIFIER_TYPES, detectIdentifierType, normalizeIdentifier, isValidIdentifier, narrowTypes, inputHints } from './identifiers.js';
 import { identifierCodeScreen } from './code.js';
-import { mfaVerificationScreen, mfaEnrolmentScreen, passkeySignInLine } from './mfa.js';
+import { mfaVerificationScreen, mfaEnrolmentScreen, backupCodesRequiredScreen, passkeySignInLine } from './mfa.js';
 
 let settings = {};
 const params = new URLSearchParams(location.search);
