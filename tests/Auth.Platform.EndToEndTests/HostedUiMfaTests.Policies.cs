@@ -46,6 +46,27 @@ public sealed partial class HostedUiMfaTests
     }
 
     [Fact]
+    public async Task SmsCodeAsSecondFactor_ComesFirstForAUserWithPhoneAndEmail_TheEmailIsAnotherMethod()
+    {
+        await _ui.PatchSettingsAsync(new { mfa = new { factors = new[] { "EmailVerificationCode", "PhoneVerificationCode" }, policy = "PromptAtSignInAndSignUp" } });
+        var clientId = await _ui.CreateSpaAsync();
+        var username = HostedUi.NewUsername();
+        var digits = "336" + Random.Shared.Next(10_000_000, 99_999_999); // a French mobile number, new for each run
+        await _ui.CreateUserAsync(new { username, password = Password, primaryEmail = HostedUi.NewEmail(), primaryPhone = "+" + digits });
+
+        var (page, callback) = await _ui.NewPageAsync(bypassCsp: true);
+        await page.GotoAsync(_ui.AuthorizeUrl(clientId));
+        await SignInWithPasswordAsync(page, username);
+        await Assertions.Expect(page.Locator("#message")).ToHaveTextAsync($"We'll send a verification code by text message to ****{digits[^4..]}.", new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Locator("#mfa-other-methods button")).ToHaveTextAsync(["Get a code by email"]);
+        await page.ClickAsync("button[type=submit]");
+        await page.Locator("#code").WaitForAsync(new() { Timeout = 60_000 });
+        // In development each SMS is copied to the mail inbox as sms<number>@sms.localhost.
+        await page.FillAsync("#code", await _ui.MailedCodeAsync($"sms{digits}@sms.localhost"));
+        await HostedUi.CallbackAsync(callback);
+    }
+
+    [Fact]
     public async Task PromptAtSignInAndSignUp_RegistrationOffersTheFactors_AndSkipForNowFinishes()
     {
         await _ui.PatchSettingsAsync(new { mfa = new { factors = new[] { "Totp", "EmailVerificationCode", "BackupCode" }, policy = "PromptAtSignInAndSignUp" } });
