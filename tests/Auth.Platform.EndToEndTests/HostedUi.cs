@@ -138,6 +138,9 @@ public sealed class HostedUi(PlatformStack stack) : IAsyncDisposable
         }
     }
 
+    /// <summary>How many messages maildev holds for <paramref name="recipient"/> now (no waiting).</summary>
+    public async Task<int> MailCountAsync(string recipient) => (await stack.MailToAsync(recipient, Ct)).Count;
+
     public static string NewEmail() => $"e2e-{Guid.NewGuid():N}"[..16] + "@example.com";
     public static string NewUsername() => "e2e_" + Guid.NewGuid().ToString("N")[..10];
 

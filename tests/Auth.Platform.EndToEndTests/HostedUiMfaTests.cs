@@ -11,7 +11,7 @@ namespace Auth.Platform.EndToEndTests;
 /// passkeys in Chromium's virtual authenticator (enrolment, second factor, passkey sign-in).
 /// </summary>
 [Collection(nameof(SignInExperienceChanges))]
-public sealed class HostedUiMfaTests(PlatformStackFixture fixture) : IAsyncLifetime
+public sealed partial class HostedUiMfaTests(PlatformStackFixture fixture) : IAsyncLifetime
 {
     private const string Password = "correct horse battery staple";
     private readonly HostedUi _ui = new(fixture.Stack);
@@ -101,6 +101,10 @@ public sealed class HostedUiMfaTests(PlatformStackFixture fixture) : IAsyncLifet
         await Assertions.Expect(third.Locator("#backup-code")).ToHaveAttributeAsync("aria-invalid", "true");
         await HostedUi.AssertAccessibleAsync(third, "backup code verification with an error");
         await third.FillAsync("#backup-code", backupCodes[0]);
+        await third.ClickAsync("button[type=submit]");
+        // The user has an authenticator app: a new one is offered (the lost-phone path); continuing keeps the old one.
+        await Assertions.Expect(third.Locator("h1")).ToHaveTextAsync("You're verified");
+        await Assertions.Expect(third.Locator("#mfa-replace-totp")).ToBeVisibleAsync();
         await third.ClickAsync("button[type=submit]");
         await HostedUi.CallbackAsync(thirdCallback);
     }

@@ -111,7 +111,9 @@ public static partial class ExperienceApi
     /// </summary>
     private static async Task<ProblemHttpResult?> CompleteProfileAsync(ExperienceContext c, Interaction interaction, SignInExperienceSettings settings)
     {
-        if (interaction.Event != InteractionEvents.SignIn) return null;
+        // Register: the user exists since identification; what was added after it (an email or phone bound as the second
+        // factor) is written here too.
+        if (interaction.Event is not (InteractionEvents.SignIn or InteractionEvents.Register)) return null;
         var user = await c.Account.GetUserAsync(interaction.UserId!, c.Cancellation);
         if (user is null) return PlatformProblems.Create(404, "user.user_not_exist", "The account no longer exists.");
         if (user.IsSuspended) return Suspended();

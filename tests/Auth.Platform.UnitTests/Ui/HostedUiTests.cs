@@ -174,6 +174,8 @@ public class HostedUiTests(HostedUiFixture fixture) : IClassFixture<HostedUiFixt
     [InlineData("session.mfa.mfa_factor_not_enabled")]
     [InlineData("session.mfa.backup_code_can_not_be_alone")]
     [InlineData("session.mfa.require_mfa_verification")]
+    [InlineData("session.mfa.backup_code_required")]
+    [InlineData("session.mfa.mfa_policy_not_user_controlled")]
     [InlineData("session.verification_session_not_found")]
     [InlineData("user.missing_mfa")]
     [InlineData("user.totp_already_in_use")]

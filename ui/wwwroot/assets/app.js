@@ -5,7 +5,8 @@ import { experience, followRedirect } from './experience.js';
 import { h, readableTextOn } from './dom.js';
 import { screen, messageScreen, actionLine, routeLine, termsBlock, messageFor } from './forms.js';
 import { IDENTIFIER_TYPES, detectIdentifierType, normalizeIdentifier, isValidIdentifier, narrowTypes, inputHints } from './identifiers.js';
-import { mfaVerificationScreen, mfaEnrolmentScreen, passkeySignInLine, passkeyAutofillEnabled, startPasskeyAutofill, cancelPasskeyAutofill } from './mfa.js';
+import { identifierCodeScreen } from './code.js';
+import { mfaVerificationScreen, mfaEnrolmentScreen, backupCodesRequiredScreen, passkeySignInLine, passkeyAutofillEnabled, startPasskeyAutofill, cancelPasskeyAutofill } from './mfa.js';
 
 let settings = {};
 const params = new URLSearchParams(location.search);
@@ -107,9 +108,12 @@ async function submitInteraction() {
   } catch (e) {
     if (e.code === 'user.missing_profile') return profileScreen(e.data?.missingProfile, submitInteraction);
     if (e.code === 'terms.not_agreed') return termsScreen(submitInteraction);
-    // Second factors (mfa.js): verify one the user has, or bind one when the policy is Mandatory; then submit again.
-    if (e.code === 'session.mfa.require_mfa_verification') return mfaVerificationScreen(e.data?.availableFactors, { settings, next: submitInteraction });
-    if (e.code === 'user.missing_mfa') return mfaEnrolmentScreen(e.data?.availableFactors, { settings, next: submitInteraction });
+    // Second factors (mfa.js): verify one the user has, or bind one when the policy asks (maybe skippable), or save
+    // backup codes after binding one; then submit again.
+    const mfaCtx = { settings, next: submitInteraction, event: () => state.event ?? 'SignIn' };
+    if (e.code === 'session.mfa.require_mfa_verification') return mfaVerificationScreen(e.data, mfaCtx);
+    if (e.code === 'user.missing_mfa') return mfaEnrolmentScreen(e.data, mfaCtx);
+    if (e.code === 'session.mfa.backup_code_required') return backupCodesRequiredScreen(mfaCtx);
     throw e;
   }
   return undefined;
@@ -203,63 +207,9 @@ function profileScreen(missing, next) {
 
 // ---- the code screen ----------------------------------------------------------------------------------------------
 
-const RESEND_AFTER = 60;
-
-/** Six digits, sent as soon as they are typed; resend once the countdown (60 s, or the server's retryAfter) is over. */
-function codeScreen({ identifier, verificationId, onVerified, back, switchTo, resendAfter = RESEND_AFTER }) {
-  let current = verificationId;
-  let timer;
-  const resend = h('button', { type: 'button', class: 'link', id: 'resend' }, t('code.resend'));
-  const status = h('p', { id: 'status', role: 'status', class: 'muted' });
-  const countdown = (seconds) => {
-    clearInterval(timer);
-    let left = Math.ceil(seconds);
-    const tick = () => {
-      if (!resend.isConnected && left < seconds) return clearInterval(timer);
-      if (left <= 0) { clearInterval(timer); resend.disabled = false; resend.textContent = t('code.resend'); return undefined; }
-      resend.disabled = true;
-      resend.textContent = t('code.resend_in', { seconds: left });
-      left -= 1;
-      return undefined;
-    };
-    tick();
-    timer = setInterval(tick, 1000);
-  };
-  const ui = screen({
-    title: t('code.title'),
-    intro: t(`code.intro_${identifier.type}`, { identifier: identifier.value }),
-    fields: [{ id: 'code', label: t('fields.code'), autocomplete: 'one-time-code', inputmode: 'numeric', maxlength: 6, pattern: '[0-9]*', hint: t('code.hint') }],
-    submitLabel: t('code.submit'),
-    after: [h('p', { class: 'resend' }, resend), status],
-    footer: [switchTo, back ? actionLine('back', '', t('common.back'), () => { clearInterval(timer); back(); }) : null],
-    onSubmit: async ({ code }, formUi) => {
-      const digits = String(code).replace(/\s/g, '');
-      if (!/^[0-9]{6}$/.test(digits)) return formUi.showError(t('errors.validation.code_format'), ['code']);
-      const { verificationId: verified } = await experience.verifyCode(identifier, current, digits);
-      clearInterval(timer);
-      return onVerified(verified);
-    },
-  });
-  const input = ui.form.querySelector('#code');
-  input.addEventListener('input', () => {
-    input.value = input.value.replace(/[^0-9]/g, '').slice(0, 6);
-    if (input.value.length === 6) ui.form.requestSubmit();
-  });
-  resend.addEventListener('click', async () => {
-    ui.clearError();
-    status.textContent = '';
-    resend.disabled = true;
-    try {
-      ({ verificationId: current } = await experience.sendCode(identifier, state.event ?? 'SignIn'));
-      status.textContent = t('code.resent');
-      countdown(RESEND_AFTER);
-      input.focus();
-    } catch (e) {
-      ui.showError(messageFor(e), []);
-      countdown(e.retryAfter ?? 0);
-    }
-  });
-  countdown(resendAfter);
+/** The code sent to an identifier for the current event (code.js draws the screen). */
+function codeScreen({ identifier, verificationId, onVerified, back, switchTo }) {
+  return identifierCodeScreen({ identifier, verificationId, onVerified, back, footer: [switchTo], event: () => state.event ?? 'SignIn' });
 }
 
 /** Sends a code for the current event and opens the code screen; the send's errors stay on the calling form. */

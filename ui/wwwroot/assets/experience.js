@@ -66,7 +66,13 @@ export const mfa = {
   verifyWebAuthnRegistration: (verificationId, payload) => post('/verification/web-authn/registration/verify', { verificationId, payload }),
   webAuthnAuthentication: () => post('/verification/web-authn/authentication'),
   verifyWebAuthnAuthentication: (verificationId, payload) => post('/verification/web-authn/authentication/verify', { verificationId, payload }),
+  /** A code to the account's own email or phone (identifierType 'email' | 'phone'), as a second factor. */
+  sendCode: (identifierType) => post('/verification/mfa-verification-code', { identifierType }),
+  verifyCode: (verificationId, code, identifierType) => post('/verification/mfa-verification-code/verify', { verificationId, code, identifierType }),
+  /** TOTP and WebAuthn (and backup codes); an email or phone is bound with experience.addProfile after its code. */
   bind: (type, verificationId) => post('/profile/mfa', { type, verificationId }),
+  /** "Skip for now" on a skippable 422 user.missing_mfa. */
+  skip: () => post('/profile/mfa/mfa-skipped'),
   passkeyPreflight: () => post('/preflight/sign-in-passkey/authentication'),
   verifyPasskeySignIn: (verificationId, payload) => post('/verification/sign-in-passkey/authentication/verify', { verificationId, payload }),
 };

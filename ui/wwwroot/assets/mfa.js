@@ -1,16 +1,24 @@
 // Second factors, as Logto's screens, over the public Experience API only:
-//   submit → 403 session.mfa.require_mfa_verification → verify one of data.availableFactors (passkey first) → submit again
-//   submit → 422 user.missing_mfa → bind one of data.availableFactors → [backup codes, when enabled] → submit again
+//   submit → 403 session.mfa.require_mfa_verification → verify one of data.availableFactors (server's order) → submit again;
+//     after a backup code or an email/SMS code, "set up a new authenticator app" (a lost phone) before submitting
+//   submit → 422 user.missing_mfa → bind one of data.availableFactors (or "Skip for now" when data.skippable)
+//     → [backup codes, when enabled] → submit again; an email/phone factor is an address added to the profile with a code
+//   submit → 422 session.mfa.backup_code_required → backup codes → submit again
 //   sign-in screen → "Sign in with a passkey" (discoverable credential, no identifier) → submit
-// ctx = { settings, next } everywhere: next() is the app's submit, which may itself lead to another screen.
+// ctx = { settings, next, event } everywhere: next() is the app's submit, which may itself lead to another screen;
+// event() is the interaction's event (codes sent to a new address are sent for it).
 import { t } from './i18n.js';
 import { h } from './dom.js';
-import { mfa, ExperienceError } from './experience.js';
+import { experience, mfa, ExperienceError } from './experience.js';
 import { screen, messageScreen, messageFor } from './forms.js';
+import { codeScreen, identifierCodeScreen } from './code.js';
+import { normalizeIdentifier, isValidIdentifier, inputHints } from './identifiers.js';
 
-/** Logto's order: a passkey first, then the authenticator app, the backup code last. */
-const ORDER = ['WebAuthn', 'Totp', 'BackupCode'];
-const SLUG = { WebAuthn: 'webauthn', Totp: 'totp', BackupCode: 'backup-code' };
+/** The factors this UI can drive, with the slug of their element ids and strings. */
+const SLUG = { WebAuthn: 'webauthn', Totp: 'totp', PhoneVerificationCode: 'phone', EmailVerificationCode: 'email', BackupCode: 'backup-code' };
+/** The email/SMS factors and the identifier type the API names them by. */
+const IDENTIFIER_TYPE = { EmailVerificationCode: 'email', PhoneVerificationCode: 'phone' };
+const isCodeFactor = (factor) => Object.hasOwn(IDENTIFIER_TYPE, factor);
 
 // ---- WebAuthn in the browser ----------------------------------------------------------------------------------
 
@@ -81,12 +89,16 @@ const createCredential = (options) => ceremony(() => navigator.credentials.creat
 
 // ---- shared pieces --------------------------------------------------------------------------------------------
 
-/** Known factors in Logto's order; a passkey needs a browser able to use it, unless nothing else is left. */
+/** Known factors in the server's order (Logto's: passkey first), backup codes last; a passkey needs a browser able to
+ * use it, unless nothing else is left. */
 function usable(list) {
-  const factors = ORDER.filter((f) => Array.isArray(list) && list.includes(f));
+  const known = (Array.isArray(list) ? list : []).filter((f, i, all) => Object.hasOwn(SLUG, f) && all.indexOf(f) === i);
+  const factors = [...known.filter((f) => f !== 'BackupCode'), ...known.filter((f) => f === 'BackupCode')];
   const withBrowser = factors.filter((f) => f !== 'WebAuthn' || webAuthnSupported());
   return withBrowser.length ? withBrowser : factors;
 }
+
+const enabledInSettings = (ctx, factor) => (ctx.settings?.mfa?.factors ?? []).includes(factor);
 
 const totpField = () => ({ id: 'code', label: t('mfa.fields.totp_code'), autocomplete: 'one-time-code', inputmode: 'numeric', maxlength: 6, pattern: '[0-9]*', hint: t('mfa.fields.totp_hint') });
 
@@ -119,26 +131,38 @@ function actionButton(id, label, onClick, className = 'secondary') {
   return button;
 }
 
-// ---- verification (403 session.mfa.require_mfa_verification) --------------------------------------------------
-
-export function mfaVerificationScreen(availableFactors, ctx) {
-  const factors = usable(availableFactors);
-  if (factors.length === 0) return messageScreen(t('mfa.verify.title'), t('mfa.verify.unavailable'));
-  return verifyWith(factors[0], factors, ctx);
+/** An in-page action outside the form (switch factor, skip): its errors go to the screen's live region. */
+async function guarded(run) {
+  try {
+    await run();
+  } catch (e) {
+    const error = document.getElementById('error');
+    if (error?.isConnected) { error.textContent = messageFor(e); error.focus(); }
+  }
 }
 
-/** "Try another method": one button per other factor the user has. */
-function otherMethods(current, factors, go) {
-  const others = factors.filter((f) => f !== current);
+// ---- verification (403 session.mfa.require_mfa_verification) --------------------------------------------------
+
+/** data = the 403's data: { availableFactors, maskedIdentifiers }. */
+export function mfaVerificationScreen(data, ctx) {
+  const factors = usable(data?.availableFactors);
+  if (factors.length === 0) return messageScreen(t('mfa.verify.title'), t('mfa.verify.unavailable'));
+  const masked = data?.maskedIdentifiers && typeof data.maskedIdentifiers === 'object' ? data.maskedIdentifiers : {};
+  return verifyWith(factors[0], { ...ctx, factors, masked });
+}
+
+/** "Try another method": one button per other factor the user has, in the same order. */
+function otherMethods(current, ctx) {
+  const others = ctx.factors.filter((f) => f !== current);
   if (others.length === 0) return null;
   return h('div', { class: 'switch other-methods', id: 'mfa-other-methods' },
     h('p', { id: 'mfa-other-methods-label' }, t('mfa.verify.other_methods')),
     h('ul', { class: 'methods', 'aria-labelledby': 'mfa-other-methods-label' },
-      others.map((f) => h('li', {}, actionButton(`mfa-use-${SLUG[f]}`, t(`mfa.verify.use.${SLUG[f]}`), () => go(f), 'link')))));
+      others.map((f) => h('li', {}, actionButton(`mfa-use-${SLUG[f]}`, t(`mfa.verify.use.${SLUG[f]}`), () => guarded(() => verifyWith(f, ctx)), 'link')))));
 }
 
-function verifyWith(factor, factors, ctx) {
-  const footer = [otherMethods(factor, factors, (f) => verifyWith(f, factors, ctx))];
+function verifyWith(factor, ctx) {
+  const footer = [otherMethods(factor, ctx)];
   const title = t('mfa.verify.title');
   if (factor === 'Totp') {
     const ui = screen({
@@ -161,11 +185,12 @@ function verifyWith(factor, factors, ctx) {
         const value = String(code ?? '').trim();
         if (!value) return formUi.showError(t('errors.validation.backup_code_required'), ['backup-code']);
         await mfa.verifyBackupCode(value);
-        return ctx.next();
+        return afterRecoveryFactor(factor, ctx);
       },
       onError: fieldError('backup-code'),
     });
   }
+  if (isCodeFactor(factor)) return verifyWithCode(factor, ctx, footer);
   // A passkey or security key: the ceremony starts from the button (Safari asks for a user gesture).
   return screen({
     title, intro: t('mfa.verify.webauthn_intro'), submitLabel: t('mfa.verify.webauthn_submit'), footer,
@@ -178,35 +203,85 @@ function verifyWith(factor, factors, ctx) {
   });
 }
 
-// ---- enrolment (422 user.missing_mfa) ----------------------------------------------------------------------------
-
-export function mfaEnrolmentScreen(availableFactors, ctx) {
-  // Backup codes come after a first factor, never alone (session.mfa.backup_code_can_not_be_alone).
-  const factors = usable(availableFactors).filter((f) => f !== 'BackupCode');
-  if (factors.length === 0) return messageScreen(t('mfa.enrol.title'), t('errors.user.missing_mfa'));
-  if (factors.length === 1) return enrolWith(factors[0], factors, ctx);
-  return chooseFactorScreen(factors, ctx);
-}
-
-function chooseFactorScreen(factors, ctx) {
-  const ui = screen({
-    title: t('mfa.enrol.title'), intro: t('mfa.enrol.intro'),
-    after: [h('ul', { class: 'methods', id: 'mfa-factors' }, factors.map((f) => h('li', {},
-      actionButton(`mfa-enrol-${SLUG[f]}`, t(`mfa.enrol.choose.${SLUG[f]}`), async () => {
-        ui.clearError();
-        try { await enrolWith(f, factors, ctx); } catch (e) { ui.showError(messageFor(e), []); }
-      }))))],
+/**
+ * A code to the account's own email or phone: first say where it will go (masked, as the server gives it) and send it
+ * only when asked, then the usual code screen. The code never goes to an address typed here.
+ */
+function verifyWithCode(factor, ctx, footer) {
+  const identifierType = IDENTIFIER_TYPE[factor];
+  const masked = typeof ctx.masked[factor] === 'string' ? ctx.masked[factor] : t(`mfa.verify.your_${identifierType}`);
+  return screen({
+    title: t('mfa.verify.title'), intro: t(`mfa.verify.${identifierType}_intro`, { identifier: masked }),
+    submitLabel: t('code.send'), footer,
+    onSubmit: async () => {
+      const { verificationId } = await mfa.sendCode(identifierType);
+      codeScreen({
+        title: t('mfa.verify.title'), intro: t(`code.intro_${identifierType}`, { identifier: masked }),
+        verificationId, footer: [otherMethods(factor, ctx)],
+        verify: async (id, code) => (await mfa.verifyCode(id, code, identifierType)).verificationId,
+        resend: async () => (await mfa.sendCode(identifierType)).verificationId,
+        onVerified: () => afterRecoveryFactor(factor, ctx),
+      });
+    },
   });
 }
 
-function enrolWith(factor, factors, ctx) {
-  const back = factors.length > 1
-    ? h('p', { class: 'switch' }, actionButton('back', t('mfa.enrol.other_factor'), () => chooseFactorScreen(factors, ctx), 'link'))
-    : null;
-  return factor === 'Totp' ? enrolTotp(back, ctx) : enrolWebAuthn(back, ctx);
+/**
+ * Logto has no way back for a lost authenticator app short of an admin. Here, once MFA is passed with a backup code
+ * or an email/SMS code, a user who has an authenticator app may set up a new one, which replaces the old (the server
+ * allows that only after MFA was passed in this interaction). Everyone else goes straight on.
+ */
+function afterRecoveryFactor(factor, ctx) {
+  if (!(factor === 'BackupCode' || isCodeFactor(factor)) || !ctx.factors.includes('Totp') || !enabledInSettings(ctx, 'Totp')) return ctx.next();
+  return recoveryScreen(ctx);
 }
 
-async function enrolTotp(back, ctx) {
+function recoveryScreen(ctx) {
+  const replace = actionButton('mfa-replace-totp', t('mfa.recovery.replace_totp'), () => guarded(() =>
+    enrolTotp(h('p', { class: 'switch' }, actionButton('back', t('common.back'), () => recoveryScreen(ctx), 'link')), ctx, { replacing: true })), 'link');
+  screen({
+    title: t('mfa.recovery.title'), intro: t('mfa.recovery.intro'),
+    submitLabel: t('common.continue'), onSubmit: () => ctx.next(),
+    footer: [h('p', { class: 'switch' }, replace)],
+  });
+}
+
+// ---- enrolment (422 user.missing_mfa) ----------------------------------------------------------------------------
+
+/** data = the 422's data: { availableFactors, skippable }. */
+export function mfaEnrolmentScreen(data, ctx) {
+  // Backup codes come after a first factor, never alone (session.mfa.backup_code_can_not_be_alone).
+  const factors = usable(data?.availableFactors).filter((f) => f !== 'BackupCode');
+  // "Skip for now" only when the server says so (not under Mandatory or an organization's requirement).
+  const skip = data?.skippable === true
+    ? () => h('p', { class: 'switch' }, actionButton('mfa-skip', t('mfa.enrol.skip'), () => guarded(async () => { await mfa.skip(); await ctx.next(); }), 'link'))
+    : () => null;
+  const enrolCtx = { ...ctx, factors, skip };
+  if (factors.length === 0) return messageScreen(t('mfa.enrol.title'), t('errors.user.missing_mfa'), skip());
+  if (factors.length === 1) return enrolWith(factors[0], enrolCtx);
+  return chooseFactorScreen(enrolCtx);
+}
+
+function chooseFactorScreen(ctx) {
+  screen({
+    title: t('mfa.enrol.title'), intro: t('mfa.enrol.intro'),
+    after: [h('ul', { class: 'methods', id: 'mfa-factors' }, ctx.factors.map((f) => h('li', {},
+      actionButton(`mfa-enrol-${SLUG[f]}`, t(`mfa.enrol.choose.${SLUG[f]}`), () => guarded(() => enrolWith(f, ctx))))))],
+    footer: [ctx.skip()],
+  });
+}
+
+function enrolWith(factor, ctx) {
+  const back = ctx.factors.length > 1
+    ? h('p', { class: 'switch' }, actionButton('back', t('mfa.enrol.other_factor'), () => chooseFactorScreen(ctx), 'link'))
+    : null;
+  if (factor === 'Totp') return enrolTotp(back, ctx);
+  if (isCodeFactor(factor)) return enrolAddress(factor, back, ctx);
+  return enrolWebAuthn(back, ctx);
+}
+
+/** replacing: the recovery path (a new app instead of a lost one), which goes straight to submit afterwards. */
+async function enrolTotp(back, ctx, { replacing = false } = {}) {
   const { verificationId, secret, secretQrCode } = await mfa.totpSecret();
   // Only an image data URI from the API is shown (CSP img-src allows data:, nothing else off-origin).
   const qr = typeof secretQrCode === 'string' && secretQrCode.startsWith('data:image/')
@@ -214,15 +289,16 @@ async function enrolTotp(back, ctx) {
     : null;
   const grouped = String(secret ?? '').match(/.{1,4}/g)?.join(' ') ?? '';
   const ui = screen({
-    title: t('mfa.enrol.totp_title'), intro: t('mfa.enrol.totp_intro'),
+    title: t(replacing ? 'mfa.recovery.totp_title' : 'mfa.enrol.totp_title'),
+    intro: t(replacing ? 'mfa.recovery.totp_intro' : 'mfa.enrol.totp_intro'),
     before: [qr, h('p', { class: 'secret-label' }, t('mfa.enrol.secret_label')), h('p', { class: 'secret' }, h('code', { id: 'totp-secret' }, grouped))],
-    fields: [totpField()], submitLabel: t('mfa.enrol.totp_submit'), footer: [back],
+    fields: [totpField()], submitLabel: t('mfa.enrol.totp_submit'), footer: [back, replacing ? null : ctx.skip?.()],
     onSubmit: async ({ code }, formUi) => {
       const digits = readTotp(code, formUi);
       if (!digits) return undefined;
       await mfa.verifyTotp(digits, verificationId);
       await mfa.bind('Totp', verificationId);
-      return afterFirstFactor(ctx);
+      return replacing ? ctx.next() : afterFirstFactor(ctx);
     },
     onError: fieldError('code'),
   });
@@ -231,7 +307,7 @@ async function enrolTotp(back, ctx) {
 
 function enrolWebAuthn(back, ctx) {
   screen({
-    title: t('mfa.enrol.webauthn_title'), intro: t('mfa.enrol.webauthn_intro'), submitLabel: t('mfa.enrol.webauthn_submit'), footer: [back],
+    title: t('mfa.enrol.webauthn_title'), intro: t('mfa.enrol.webauthn_intro'), submitLabel: t('mfa.enrol.webauthn_submit'), footer: [back, ctx.skip()],
     onSubmit: async () => {
       const { verificationId, registrationOptions } = await mfa.webAuthnRegistration();
       const payload = await createCredential(registrationOptions);
@@ -242,14 +318,44 @@ function enrolWebAuthn(back, ctx) {
   });
 }
 
+/**
+ * An email or phone factor for an account without that address: the address is verified with a code for the current
+ * event and added to the profile (POST …/profile); submit then counts it as the second factor just proven, and asks
+ * for backup codes itself when they are needed (422 session.mfa.backup_code_required).
+ */
+function enrolAddress(factor, back, ctx) {
+  const type = IDENTIFIER_TYPE[factor];
+  const again = () => enrolAddress(factor, back, ctx);
+  screen({
+    title: t(`mfa.enrol.${type}_title`), intro: t(`mfa.enrol.${type}_intro`),
+    fields: [{ id: 'identifier', label: t(`fields.${type}`), ...inputHints([type]) }],
+    submitLabel: t('code.send'), footer: [back, ctx.skip()],
+    onSubmit: async ({ identifier }, ui) => {
+      const value = normalizeIdentifier(type, identifier);
+      if (!isValidIdentifier(type, value)) return ui.showError(t(`errors.validation.invalid_${type}`), ['identifier']);
+      const id = { type, value };
+      const { verificationId } = await experience.sendCode(id, ctx.event());
+      return identifierCodeScreen({
+        identifier: id, verificationId, back: again, event: ctx.event,
+        onVerified: async (verified) => { await experience.addProfile({ type, verificationId: verified }); await ctx.next(); },
+      });
+    },
+  });
+}
+
 /** Logto binds backup codes right after the first factor when they are enabled; the user must confirm they saved them. */
-async function afterFirstFactor(ctx) {
-  if (!(ctx.settings?.mfa?.factors ?? []).includes('BackupCode')) return ctx.next();
+function afterFirstFactor(ctx) {
+  if (!enabledInSettings(ctx, 'BackupCode')) return ctx.next();
+  return backupCodesRequiredScreen(ctx);
+}
+
+/** Backup codes (generate, show, "I have saved them", bind), then submit: after a first factor, or on 422 session.mfa.backup_code_required. */
+export async function backupCodesRequiredScreen(ctx) {
   try {
     return await backupCodesScreen(ctx);
   } catch (e) {
     // The first factor is bound already: retry only the codes, never the factor.
-    const ui = screen({ title: t('mfa.backup.title'), submitLabel: t('mfa.backup.retry'), onSubmit: () => afterFirstFactor(ctx) });
+    const ui = screen({ title: t('mfa.backup.title'), submitLabel: t('mfa.backup.retry'), onSubmit: () => backupCodesRequiredScreen(ctx) });
     return ui.showError(messageFor(e), []);
   }
 }
