@@ -42,6 +42,8 @@ public static class GatewayRoutes
         ("signin", "/api/users/{userId}/sessions"),
         ("signin", "/api/users/{userId}/sessions/{**rest}"),
         ("notification", "/api/applications/{applicationId}/backchannel-logout-deliveries"),
+        // Memberships are organization's data (Logto lists a user's organizations under /api/users).
+        ("organization", "/api/users/{userId}/organizations"),
     ];
 
     public const string UiCluster = "ui";
