@@ -19,6 +19,6 @@ public static class InternalMembershipsApi
     /// <summary>An unknown user simply has no memberships: signin asks for users the replica may not have seen yet.</summary>
     private static async Task<Ok<List<MembershipResponse>>> Memberships(string userId, OrganizationDbContext db, CancellationToken ct) =>
         TypedResults.Ok(await db.Members.AsNoTracking().Where(m => m.UserId == userId)
-            .Join(db.Organizations, m => m.OrganizationId, o => o.Id, (m, o) => new MembershipResponse(o.Id, o.IsMfaRequired))
-            .OrderBy(m => m.OrganizationId).ToListAsync(ct));
+            .Join(db.Organizations, m => m.OrganizationId, o => o.Id, (m, o) => o)
+            .OrderBy(o => o.Id).Select(o => new MembershipResponse(o.Id, o.IsMfaRequired)).ToListAsync(ct));
 }

@@ -88,8 +88,9 @@ public static class OidcEndpointsApi
         {
             organizationIds = await OrganizationIdsAsync(context.RequestServices, user!.Id, scopes, ct);
         }
-        catch (OrganizationUnavailableException)
+        catch (OrganizationUnavailableException e)
         {
+            context.RequestServices.GetRequiredService<ILogger<OrganizationClient>>().LogWarning(e, "organization unavailable during an authorization request");
             return Results.Forbid(ErrorProperties(Errors.TemporarilyUnavailable, "The organization service is unavailable; retry shortly."), [Scheme]);
         }
         var principal = BuildPrincipal(user!, session!, scopes, request.GetResources(), organizationIds);

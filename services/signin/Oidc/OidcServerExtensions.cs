@@ -55,6 +55,8 @@ public static class OidcServerExtensions
                 o.AddEventHandler(RefreshUserCheckHandler.Descriptor);
                 o.AddEventHandler(OrganizationTokenRequestHandler.Descriptor);
                 o.AddEventHandler(OrganizationAccessTokenHandler.Descriptor);
+                o.AddEventHandler(OrganizationTokenForbiddenStatus.Descriptor);
+                o.AddEventHandler(OrganizationsClaimAsArray.Descriptor);
                 o.AddEventHandler(Sessions.BackChannelLogoutDiscovery.Descriptor);
                 o.AddEventHandler(UntrustedErrorPage<OpenIddictServerEvents.ApplyAuthorizationResponseContext>.Descriptor);
                 o.AddEventHandler(UntrustedErrorPage<OpenIddictServerEvents.ApplyEndSessionResponseContext>.Descriptor);

@@ -120,3 +120,55 @@ public sealed class OrganizationAccessTokenHandler : IOpenIddictServerHandler<Pr
         return ValueTask.CompletedTask;
     }
 }
+
+/// <summary>
+/// OpenIddict answers every token error but invalid_client with 400; an organization token refused because of who the
+/// user is (not a member, MFA not passed) is Logto's 403 access_denied, so clients can tell it from a bad request.
+/// </summary>
+public sealed class OrganizationTokenForbiddenStatus : IOpenIddictServerHandler<ApplyTokenResponseContext>
+{
+    public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
+        OpenIddictServerHandlerDescriptor.CreateBuilder<ApplyTokenResponseContext>()
+            .UseSingletonHandler<OrganizationTokenForbiddenStatus>()
+            .SetOrder(OpenIddict.Server.AspNetCore.OpenIddictServerAspNetCoreHandlers.AttachHttpResponseCode<ApplyTokenResponseContext>.Descriptor.Order + 1)
+            .SetType(OpenIddictServerHandlerType.Custom)
+            .Build();
+
+    public ValueTask HandleAsync(ApplyTokenResponseContext context)
+    {
+        if (context.Response.Error == Errors.AccessDenied && context.Request?.GetParameter(OrganizationTokens.OrganizationIdParameter) is not null
+            && Microsoft.AspNetCore.OpenIddictServerAspNetCoreHelpers.GetHttpRequest(context.Transaction)?.HttpContext.Response is { } response)
+            response.StatusCode = StatusCodes.Status403Forbidden;
+        return ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>
+/// Logto's ID token carries <c>organizations</c> as a JSON array. A JSON-array claim survives being written into the
+/// authorization code or refresh token, but not being read back (a one-element array returns as a plain string, an
+/// empty one as nothing), so the ID token issued at the token endpoint would say <c>"organizations": "abc"</c>. This
+/// rebuilds the one array claim from whatever came back.
+/// </summary>
+public sealed class OrganizationsClaimAsArray : IOpenIddictServerHandler<ProcessSignInContext>
+{
+    public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
+        OpenIddictServerHandlerDescriptor.CreateBuilder<ProcessSignInContext>()
+            .UseSingletonHandler<OrganizationsClaimAsArray>()
+            .SetOrder(OpenIddictServerHandlers.PrepareIdentityTokenPrincipal.Descriptor.Order + 1)
+            .SetType(OpenIddictServerHandlerType.Custom)
+            .Build();
+
+    public ValueTask HandleAsync(ProcessSignInContext context)
+    {
+        if (context.IdentityTokenPrincipal is not { Identity: System.Security.Claims.ClaimsIdentity identity } principal
+            || !principal.GetScopes().Contains(LogtoScopes.Organizations) && !context.Principal!.GetScopes().Contains(LogtoScopes.Organizations))
+            return ValueTask.CompletedTask;
+        var claims = identity.FindAll(LogtoClaims.Organizations).ToList();
+        var ids = claims.SelectMany(c => c.ValueType == Microsoft.IdentityModel.JsonWebTokens.JsonClaimValueTypes.JsonArray || c.Value.StartsWith('[')
+            ? JsonSerializer.Deserialize<string[]>(c.Value) ?? [] : [c.Value]).Distinct(StringComparer.Ordinal).ToArray();
+        foreach (var claim in claims) identity.RemoveClaim(claim);
+        identity.AddClaim(new System.Security.Claims.Claim(LogtoClaims.Organizations, JsonSerializer.Serialize(ids),
+            Microsoft.IdentityModel.JsonWebTokens.JsonClaimValueTypes.JsonArray));
+        return ValueTask.CompletedTask;
+    }
+}
