@@ -37,6 +37,7 @@ public sealed class OrganizationTokenTests(PlatformStackFixture fixture)
         Assert.Equal(clientId, jwt.GetClaim("client_id").Value);
         // No organization roles yet, so no organization scopes.
         Assert.False(jwt.TryGetClaim("scope", out var scope) && scope.Value.Length > 0, $"scope: {scope?.Value}");
+        Assert.Equal("", answer.Body.TryGetProperty("scope", out var granted) ? granted.GetString() : "");
 
         // The refresh token rotated like in any refresh: the new one works, for a normal token too.
         var rotated = answer.Body.GetProperty("refresh_token").GetString()!;
