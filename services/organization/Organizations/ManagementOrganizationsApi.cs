@@ -35,22 +35,20 @@ public static class ManagementOrganizationsApi
     private static async Task<Results<Created<OrganizationResponse>, ProblemHttpResult>> Create(
         CreateOrganizationRequest request, OrganizationDbContext db, TimeProvider clock, CancellationToken ct)
     {
-        var organization = new OrganizationEntity { Id = OrganizationIds.New(), Name = "", CreatedAt = clock.GetUtcNow() };
         if (ValidateName(request.Name) is { } badName) return badName;
-        organization.Name = request.Name!.Trim();
         if (ValidateDescription(request.Description) is { } badDescription) return badDescription;
-        organization.Description = request.Description;
-        if (request.CustomData is { } customData)
+        if (request.CustomData is { ValueKind: not JsonValueKind.Object }) return OrganizationErrors.InvalidInput("customData must be a JSON object.");
+        if (request.Branding is { } branding && ValidateBranding(branding) is { } badBranding) return badBranding;
+        var organization = new OrganizationEntity
         {
-            if (customData.ValueKind != JsonValueKind.Object) return OrganizationErrors.InvalidInput("customData must be a JSON object.");
-            organization.CustomData = customData.GetRawText();
-        }
-        if (request.Branding is { } branding)
-        {
-            if (ValidateBranding(branding) is { } badBranding) return badBranding;
-            organization.Branding = branding.GetRawText();
-        }
-        organization.IsMfaRequired = request.IsMfaRequired ?? false;
+            Id = OrganizationIds.New(),
+            Name = request.Name!.Trim(),
+            Description = request.Description,
+            CustomData = request.CustomData?.GetRawText() ?? "{}",
+            IsMfaRequired = request.IsMfaRequired ?? false,
+            Branding = request.Branding?.GetRawText() ?? "{}",
+            CreatedAt = clock.GetUtcNow(),
+        };
         db.Organizations.Add(organization);
         await db.SaveChangesAsync(ct);
         return TypedResults.Created($"/api/organizations/{organization.Id}", OrganizationResponse.From(organization));
