@@ -57,6 +57,8 @@ public static class PlatformTopology
         var organization = builder.AddProject("organization", "services/organization/Auth.Platform.Organization.csproj")
             .WithReference(organizationDb).WaitFor(organizationDb)
             .WithReference(eventbus).WaitFor(eventbus);
+        // signin reads a user's memberships at the token endpoint (organization tokens) and for the organizations claim.
+        signin.WithReference(organization);
 
         var ssoConnector = builder.AddProject("sso-connector", "services/sso-connector/Auth.Platform.SsoConnector.csproj")
             .WithReference(ssoConnectorDb).WaitFor(ssoConnectorDb)

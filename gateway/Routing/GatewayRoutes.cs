@@ -46,6 +46,8 @@ public static class GatewayRoutes
         ("mfa", "/api/users/{userId}/mfa-verifications/{**rest}"),
         ("mfa", "/api/users/{userId}/logto-configs"),
         ("notification", "/api/applications/{applicationId}/backchannel-logout-deliveries"),
+        // Memberships are organization's data (Logto lists a user's organizations under /api/users).
+        ("organization", "/api/users/{userId}/organizations"),
     ];
 
     public const string UiCluster = "ui";

@@ -1,5 +1,6 @@
 using Auth.Platform.BuildingBlocks.Persistence;
 using Auth.Platform.Organization.Data;
+using Auth.Platform.Organization.Organizations;
 using Auth.Platform.Organization.UserDirectory;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -14,4 +15,7 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.MapDefaultEndpoints();
 app.MapUserDirectoryApi();
+app.MapManagementOrganizationsApi();
+app.MapOrganizationMembersApi();
+app.MapInternalMembershipsApi();
 app.Run();

@@ -9,6 +9,7 @@ using Auth.Platform.Signin.Keys;
 using Auth.Platform.Signin.Notifications;
 using Auth.Platform.Signin.Mfa;
 using Auth.Platform.Signin.Oidc;
+using Auth.Platform.Signin.Organizations;
 using Auth.Platform.Signin.Sessions;
 using Auth.Platform.Signin.SignInExperience;
 using StackExchange.Redis;
@@ -30,6 +31,7 @@ public static class SigninServiceExtensions
         builder.AddAccountClient();
         builder.AddNotificationClient();
         builder.AddMfaClient();
+        builder.AddOrganizationClient();
         builder.AddApplicationsApi();
         builder.AddSessionsApi();
         builder.AddConsent();

@@ -1,12 +1,19 @@
 using Auth.Platform.BuildingBlocks.Messaging;
+using Auth.Platform.Organization.Organizations;
 using Auth.Platform.Organization.UserDirectory;
 using Microsoft.EntityFrameworkCore;
 
 namespace Auth.Platform.Organization.Data;
 
+/// <summary>
+/// A new database gets this model whole; an existing one gets the scripts in <c>Data/Migrations</c> it lacks, so every
+/// model change here needs a matching script.
+/// </summary>
 public sealed class OrganizationDbContext(DbContextOptions<OrganizationDbContext> options) : DbContext(options)
 {
     public DbSet<DirectoryUser> DirectoryUsers => Set<DirectoryUser>();
+    public DbSet<OrganizationEntity> Organizations => Set<OrganizationEntity>();
+    public DbSet<OrganizationMember> Members => Set<OrganizationMember>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -20,6 +27,35 @@ public sealed class OrganizationDbContext(DbContextOptions<OrganizationDbContext
             e.Property(x => x.CreatedAt).HasColumnName("created_at");
             // Invitations and JIT provisioning match by email (and later by email domain).
             e.HasIndex(x => x.PrimaryEmail).HasDatabaseName("ix_user_directory_primary_email");
+        });
+        modelBuilder.Entity<OrganizationEntity>(e =>
+        {
+            e.ToTable("organizations");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasColumnName("id").HasMaxLength(OrganizationIds.Length);
+            e.Property(x => x.Name).HasColumnName("name").HasMaxLength(128);
+            e.Property(x => x.Description).HasColumnName("description").HasMaxLength(256);
+            e.Property(x => x.CustomData).HasColumnName("custom_data").HasColumnType("jsonb");
+            e.Property(x => x.IsMfaRequired).HasColumnName("is_mfa_required");
+            e.Property(x => x.Branding).HasColumnName("branding").HasColumnType("jsonb");
+            e.Property(x => x.CreatedAt).HasColumnName("created_at");
+            e.HasIndex(x => x.CreatedAt).HasDatabaseName("ix_organizations_created_at");
+        });
+        modelBuilder.Entity<OrganizationMember>(e =>
+        {
+            e.ToTable("organization_users");
+            e.HasKey(x => new { x.OrganizationId, x.UserId });
+            e.Property(x => x.OrganizationId).HasColumnName("organization_id").HasMaxLength(OrganizationIds.Length);
+            e.Property(x => x.UserId).HasColumnName("user_id").HasMaxLength(12);
+            e.Property(x => x.CreatedAt).HasColumnName("created_at");
+            // signin asks for one user's memberships on every organization token.
+            e.HasIndex(x => x.UserId).HasDatabaseName("ix_organization_users_user_id");
+            e.HasOne<OrganizationEntity>().WithMany().HasForeignKey(x => x.OrganizationId).OnDelete(DeleteBehavior.Cascade)
+                .HasConstraintName("fk_organization_users_organizations");
+            // Only users the directory replica knows can be members, and a user leaving the directory leaves every
+            // organization: enforced by the database, so a concurrent deletion cannot leave a membership behind.
+            e.HasOne<DirectoryUser>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade)
+                .HasConstraintName("fk_organization_users_user_directory");
         });
     }
 }

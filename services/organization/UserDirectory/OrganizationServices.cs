@@ -15,6 +15,7 @@ public static class OrganizationServices
             x.AddConsumer<UserRegisteredConsumer>();
             x.AddConsumer<UserDeletedConsumer>();
         });
+        builder.Services.AddSingleton(TimeProvider.System);
         return builder;
     }
 }

@@ -21,8 +21,10 @@ public sealed class UserRegisteredConsumer(OrganizationDbContext db) : Idempoten
 
 public sealed class UserDeletedConsumer(OrganizationDbContext db) : IdempotentConsumer<UserDeleted, OrganizationDbContext>(db)
 {
+    /// <summary>The user leaves every organization; the foreign key would cascade too, this says it where it is decided.</summary>
     protected override async Task HandleAsync(UserDeleted message, CancellationToken cancellationToken)
     {
+        await Db.Members.Where(m => m.UserId == message.UserId).ExecuteDeleteAsync(cancellationToken);
         if (await Db.DirectoryUsers.FirstOrDefaultAsync(u => u.UserId == message.UserId, cancellationToken) is { } user)
             Db.DirectoryUsers.Remove(user);
     }

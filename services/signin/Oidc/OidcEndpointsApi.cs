@@ -4,6 +4,7 @@ using System.Text.Encodings.Web;
 using Auth.Platform.Signin.Accounts;
 using Auth.Platform.Signin.Consent;
 using Auth.Platform.Signin.Experience;
+using Auth.Platform.Signin.Organizations;
 using Auth.Platform.Signin.Sessions;
 using Auth.Platform.Signin.SignInExperience;
 using Microsoft.AspNetCore;
@@ -81,7 +82,18 @@ public static class OidcEndpointsApi
         // Third-party applications need the user's grant for what they ask (Consent/ConsentGate), and get only their consent scopes.
         var consent = context.RequestServices.GetRequiredService<ConsentGate>();
         if (await consent.CheckAsync(context, request, session!, OriginalParameters(context.Request), ct) is { } consentAnswer) return consentAnswer;
-        var principal = BuildPrincipal(user!, session!, [.. await consent.GrantableScopesAsync(clientId, request.GetScopes(), ct)], request.GetResources());
+        string[] scopes = [.. await consent.GrantableScopesAsync(clientId, request.GetScopes(), ct)];
+        string[]? organizationIds;
+        try
+        {
+            organizationIds = await OrganizationIdsAsync(context.RequestServices, user!.Id, scopes, ct);
+        }
+        catch (OrganizationUnavailableException e)
+        {
+            context.RequestServices.GetRequiredService<ILogger<OrganizationClient>>().LogWarning(e, "organization unavailable during an authorization request");
+            return Results.Forbid(ErrorProperties(Errors.TemporarilyUnavailable, "The organization service is unavailable; retry shortly."), [Scheme]);
+        }
+        var principal = BuildPrincipal(user!, session!, scopes, request.GetResources(), organizationIds);
         // An ad-hoc authorization per session and client, recorded in the session: signing out revokes exactly the
         // grants of this session (those without offline_access), not the user's grants in other browsers.
         var authorizationId = await CreateSessionAuthorizationAsync(context.RequestServices, principal, user!.Id, clientId, ct);
@@ -102,10 +114,11 @@ public static class OidcEndpointsApi
         return await authorizations.GetIdAsync(authorization, ct);
     }
 
-    internal static ClaimsPrincipal BuildPrincipal(AccountUser user, SigninSession session, IReadOnlyCollection<string> scopes, IEnumerable<string> resources)
+    internal static ClaimsPrincipal BuildPrincipal(AccountUser user, SigninSession session, IReadOnlyCollection<string> scopes, IEnumerable<string> resources,
+        IReadOnlyCollection<string>? organizationIds = null)
     {
         var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
-        foreach (var (type, value) in UserClaims.For(user, scopes))
+        foreach (var (type, value) in UserClaims.For(user, scopes, organizationIds))
         {
             switch (value)
             {
@@ -155,8 +168,18 @@ public static class OidcEndpointsApi
         }
         if (user is null || user.IsSuspended)
             return Results.Challenge(ErrorProperties(Errors.InvalidToken, "The user no longer exists."), [Scheme]);
-        // Fresh from account, not from the token: userinfo reflects profile changes made since sign-in.
-        var claims = UserClaims.For(user, [.. result.Principal.GetScopes()]).Where(c => c.Value is not null).ToDictionary();
+        string[] scopes = [.. result.Principal.GetScopes()];
+        string[]? organizationIds;
+        try
+        {
+            organizationIds = await OrganizationIdsAsync(context.RequestServices, user.Id, scopes, ct);
+        }
+        catch (OrganizationUnavailableException)
+        {
+            return PlatformProblems.Create(503, "service.unavailable", "The organization service is unavailable; retry shortly.");
+        }
+        // Fresh from account and organization, not from the token: userinfo reflects changes made since sign-in.
+        var claims = UserClaims.For(user, scopes, organizationIds).Where(c => c.Value is not null).ToDictionary();
         return Results.Json(claims);
     }
 
@@ -220,6 +243,12 @@ public static class OidcEndpointsApi
         }
         return false;
     }
+
+    /// <summary>The user's organization ids when the organizations scope is granted; organization is not asked otherwise.</summary>
+    private static async Task<string[]?> OrganizationIdsAsync(IServiceProvider services, string userId, IReadOnlyCollection<string> scopes, CancellationToken ct) =>
+        scopes.Contains(LogtoScopes.Organizations)
+            ? [.. (await services.GetRequiredService<OrganizationClient>().GetMembershipsAsync(userId, ct)).Select(m => m.OrganizationId)]
+            : null;
 
     private static AuthenticationProperties ErrorProperties(string error, string description) => new(new Dictionary<string, string?>
     {

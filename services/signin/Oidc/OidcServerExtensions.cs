@@ -53,6 +53,10 @@ public static class OidcServerExtensions
                 o.AddEventHandler(ClientCredentialsGrantHandler.Descriptor);
                 o.AddEventHandler(SkipClientCredentialsTokenEntry.Descriptor);
                 o.AddEventHandler(RefreshUserCheckHandler.Descriptor);
+                o.AddEventHandler(OrganizationTokenRequestHandler.Descriptor);
+                o.AddEventHandler(OrganizationAccessTokenHandler.Descriptor);
+                o.AddEventHandler(OrganizationTokenForbiddenStatus.Descriptor);
+                o.AddEventHandler(OrganizationsClaimAsArray.Descriptor);
                 o.AddEventHandler(Sessions.BackChannelLogoutDiscovery.Descriptor);
                 o.AddEventHandler(UntrustedErrorPage<OpenIddictServerEvents.ApplyAuthorizationResponseContext>.Descriptor);
                 o.AddEventHandler(UntrustedErrorPage<OpenIddictServerEvents.ApplyEndSessionResponseContext>.Descriptor);

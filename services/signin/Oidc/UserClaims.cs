@@ -10,7 +10,8 @@ public static class UserClaims
     private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement.Clone();
     private static readonly JsonElement EmptyArray = JsonDocument.Parse("[]").RootElement.Clone();
 
-    public static Dictionary<string, object?> For(AccountUser user, IReadOnlyCollection<string> scopes)
+    /// <param name="organizationIds">The user's organizations; read only when the organizations scope is granted.</param>
+    public static Dictionary<string, object?> For(AccountUser user, IReadOnlyCollection<string> scopes, IReadOnlyCollection<string>? organizationIds = null)
     {
         var claims = new Dictionary<string, object?> { [Claims.Subject] = user.Id };
         if (scopes.Contains(Scopes.Profile))
@@ -33,7 +34,7 @@ public static class UserClaims
             claims[Claims.PhoneNumberVerified] = user.PrimaryPhone is not null;
         }
         // Logto's extra user scopes. No address is stored (the profile has no address fields yet), so `address` adds
-        // nothing; social/enterprise identities, roles and organizations do not exist yet and are given as empty values
+        // nothing; social/enterprise identities, roles and organization roles do not exist yet and are given as empty values
         // so clients can rely on the claim's shape.
         if (scopes.Contains(LogtoScopes.CustomData)) claims[LogtoClaims.CustomData] = user.CustomData ?? EmptyObject;
         if (scopes.Contains(LogtoScopes.Identities))
@@ -42,7 +43,7 @@ public static class UserClaims
             claims[LogtoClaims.SsoIdentities] = EmptyArray;
         }
         if (scopes.Contains(LogtoScopes.Roles)) claims[LogtoClaims.Roles] = EmptyArray;
-        if (scopes.Contains(LogtoScopes.Organizations)) claims[LogtoClaims.Organizations] = EmptyArray;
+        if (scopes.Contains(LogtoScopes.Organizations)) claims[LogtoClaims.Organizations] = JsonSerializer.SerializeToElement(organizationIds ?? []);
         if (scopes.Contains(LogtoScopes.OrganizationRoles)) claims[LogtoClaims.OrganizationRoles] = EmptyArray;
         return claims;
     }

@@ -23,6 +23,7 @@ public sealed class InternalUsersApiAuthorizationTests(PlatformStackFixture fixt
         { "notification", "POST /internal/verification-codes/verify", """{"verificationCodeId":"x","recipient":"a@b.co","code":"123456"}""" },
         { "notification", "GET /internal/dev/sms", null },
         { "organization", "GET /internal/user-directory/abcdefghijkl", null },
+        { "organization", "GET /internal/organizations/users/abcdefghijkl/memberships", null },
     };
 
     [Theory]

@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Auth.Platform.AppHost.Hosting;
+using Auth.Platform.IntegrationTests.Mfa;
+using Auth.Platform.IntegrationTests.Signin;
+using Auth.Platform.Testing;
+using static Auth.Platform.IntegrationTests.Account.PlatformApi;
+
+namespace Auth.Platform.IntegrationTests.Organization;
+
+/// <summary>
+/// An organization that requires MFA gives organization tokens only to grants whose sign-in passed a second factor
+/// (the grant's <c>amr</c> holds <c>mfa</c>). In the MFA collection: it switches TOTP on for the tenant.
+/// </summary>
+[Collection(nameof(MfaExperienceTests))]
+public sealed class OrganizationMfaTokenTests(PlatformStackFixture fixture) : IAsyncLifetime
+{
+    private const string Scope = "openid offline_access " + OrganizationApi.OrganizationsScope;
+    private PlatformStack Stack => fixture.Stack;
+
+    public async ValueTask InitializeAsync() => await SetMfaAsync(["Totp"]);
+
+    public async ValueTask DisposeAsync() => await SetMfaAsync([]);
+
+    [Fact]
+    public async Task OrganizationRequiringMfa_GivesATokenToAGrantThatPassedTotp()
+    {
+        var api = await OrganizationApi.CreateAsync(Stack);
+        var clientId = await api.CreateSpaAsync();
+        var (userId, _) = await api.RegisterAsync(clientId, Scope);
+        var username = (await ReadJsonAsync(await api.Management.GetAsync($"/api/users/{userId}", Ct))).GetProperty("username").GetString()!;
+        var organizationId = await api.CreateOrganizationIdAsync(isMfaRequired: true);
+        await api.AddMemberAsync(organizationId, userId);
+
+        // Bind TOTP in one sign-in...
+        string secret;
+        long boundAt;
+        using (var enrolling = new SigninClient(Stack.GatewayUrl, Stack.ManagementClient))
+        {
+            await SignInWithPasswordAsync(enrolling, clientId, SigninClient.NewPkce().Challenge, username);
+            var created = await ReadJsonAsync(await enrolling.ExperienceAsync(HttpMethod.Post, "/verification/totp/secret"));
+            secret = created.GetProperty("secret").GetString()!;
+            var verificationId = created.GetProperty("verificationId").GetString();
+            boundAt = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+            using (var verified = await enrolling.ExperienceAsync(HttpMethod.Post, "/verification/totp/verify", new { code = await OtplibCodeAsync(secret, boundAt), verificationId }))
+                Assert.Equal(HttpStatusCode.OK, verified.StatusCode);
+            using (var bound = await enrolling.ExperienceAsync(HttpMethod.Post, "/profile/mfa", new { type = "Totp", verificationId }))
+                Assert.Equal(HttpStatusCode.NoContent, bound.StatusCode);
+            await enrolling.SubmitAndFollowAsync(OrganizationApi.Callback);
+        }
+
+        // ...then sign in with the password and a fresh TOTP code: this grant passed a second factor.
+        using var browser = new SigninClient(Stack.GatewayUrl, Stack.ManagementClient);
+        var (verifier, challenge) = SigninClient.NewPkce();
+        await SignInWithPasswordAsync(browser, clientId, challenge, username);
+        using (var verified = await browser.ExperienceAsync(HttpMethod.Post, "/verification/totp/verify", new { code = await OtplibCodeAsync(secret, boundAt + 30) }))
+            Assert.Equal(HttpStatusCode.OK, verified.StatusCode);
+        var tokens = await browser.RedeemAsync(clientId, await browser.SubmitAndFollowAsync(OrganizationApi.Callback), OrganizationApi.Callback, verifier);
+
+        var answer = await api.OrganizationTokenAsync(clientId, tokens.GetProperty("refresh_token").GetString()!, organizationId);
+        Assert.True(answer.Status == HttpStatusCode.OK, answer.Body.ToString());
+        var jwt = await api.ValidateJwtAsync(answer.Body.GetProperty("access_token").GetString()!, "urn:logto:organization:" + organizationId);
+        Assert.Equal(organizationId, jwt.GetClaim("organization_id").Value);
+    }
+
+    private static async Task SignInWithPasswordAsync(SigninClient browser, string clientId, string challenge, string username)
+    {
+        using (await browser.GetAsync(SigninClient.AuthorizePath(clientId, OrganizationApi.Callback, challenge, Scope))) { }
+        var verification = await ReadJsonAsync(await browser.ExperienceAsync(HttpMethod.Post, "/verification/password",
+            new { identifier = new { type = "username", value = username }, password = OrganizationApi.Password }));
+        using var identified = await browser.ExperienceAsync(HttpMethod.Post, "/identification", new { verificationId = verification.GetProperty("verificationId").GetString() });
+        Assert.Equal(HttpStatusCode.NoContent, identified.StatusCode);
+    }
+
+    private async Task SetMfaAsync(string[] factors)
+    {
+        using var admin = new SigninClient(Stack.GatewayUrl, Stack.ManagementClient);
+        using var response = await admin.ManagementAsync(HttpMethod.Patch, "/api/sign-in-exp", new { mfa = new { factors, policy = "UserControlled" } });
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync(Ct));
+    }
+
+    /// <summary>A TOTP code computed by otplib (npm), as the MFA tests do.</summary>
+    private static async Task<string> OtplibCodeAsync(string secret, long epochSeconds)
+    {
+        var start = new ProcessStartInfo("node") { WorkingDirectory = Path.Combine(RepositoryLayout.Locate().Root, "tests", "node"), RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add("totp.mjs");
+        start.ArgumentList.Add(secret);
+        start.ArgumentList.Add(epochSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        using var process = Process.Start(start)!;
+        var output = await process.StandardOutput.ReadToEndAsync(Ct);
+        await process.WaitForExitAsync(Ct);
+        Assert.True(process.ExitCode == 0, await process.StandardError.ReadToEndAsync(Ct));
+        return JsonNode.Parse(output)!["code"]!.GetValue<string>();
+    }
+}
