@@ -49,14 +49,14 @@ public static partial class ExperienceApi
         return app;
     }
 
-    /// <summary>account, notification, mfa or Redis down or failing is not the user's fault and not a bug here: 503 with a stable code, never a 500.</summary>
+    /// <summary>account, notification, mfa, organization or Redis down or failing is not the user's fault and not a bug here: 503 with a stable code, never a 500.</summary>
     internal static async ValueTask<object?> DependencyUnavailable(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         try { return await next(context); }
         // Any account answer a handler did not expect (5xx, or 401/404 from a misconfigured or older account) means
         // the step cannot be done now; it is never the user's input, so never a 4xx for them and never a 500.
         // Redis unreachable: the lockout counters cannot be read, so the step fails closed.
-        catch (Exception e) when (e is HttpRequestException or AccountProblemException or NotificationProblemException
+        catch (Exception e) when (e is HttpRequestException or AccountProblemException or NotificationProblemException or Organizations.OrganizationUnavailableException
             or TaskCanceledException { InnerException: TimeoutException } or StackExchange.Redis.RedisException)
         {
             context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Experience").LogError(e, "a dependency call failed");

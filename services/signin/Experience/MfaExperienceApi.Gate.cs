@@ -1,5 +1,6 @@
 using Auth.Platform.Signin.Mfa;
 using Auth.Platform.Signin.Notifications;
+using Auth.Platform.Signin.Organizations;
 using Auth.Platform.Signin.SignInExperience;
 using Microsoft.AspNetCore.Http.HttpResults;
 using StackExchange.Redis;
@@ -54,8 +55,10 @@ public static partial class MfaExperienceApi
     private static async Task<bool> IsMandatoryAsync(MfaExperienceContext c, MfaSettings settings, string userId) =>
         settings.Policy == MfaPolicies.Mandatory || await IsRequiredByOrganizationsAsync(c, settings, userId);
 
-    private static Task<bool> IsRequiredByOrganizationsAsync(MfaExperienceContext c, MfaSettings settings, string userId) =>
-        Task.FromResult(false);
+    /// <summary>Asked only when the tenant enforces organizations' requirement at sign-in; organization down → 503 (fails closed).</summary>
+    private static async Task<bool> IsRequiredByOrganizationsAsync(MfaExperienceContext c, MfaSettings settings, string userId) =>
+        settings.OrganizationRequiredMfaPolicy == OrganizationRequiredMfaPolicies.Mandatory
+        && await c.Http.RequestServices.GetRequiredService<OrganizationClient>().IsMfaRequiredForUserAsync(userId, c.Cancellation);
 
     /// <summary>Whether the policy asks a user without a factor to set one up in this event (before any skip).</summary>
     private static bool Prompts(string policy, string interactionEvent) => policy switch

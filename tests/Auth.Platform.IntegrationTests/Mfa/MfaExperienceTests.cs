@@ -194,6 +194,8 @@ public sealed partial class MfaExperienceTests(PlatformStackFixture fixture) : I
     [InlineData("""{"mfa":{"factors":["BackupCode"]}}""")]
     [InlineData("""{"mfa":{"factors":["Totp","Totp"]}}""")]
     [InlineData("""{"mfa":{"factors":[],"policy":"Mandatory"}}""")]
+    [InlineData("""{"mfa":{"organizationRequiredMfaPolicy":"Always"}}""")]
+    [InlineData("""{"mfa":{"organizationRequiredMfaPolicy":null}}""")]
     public async Task SignInExperiencePatch_WithInvalidMfa_Returns400(string json)
     {
         using var request = new HttpRequestMessage(HttpMethod.Patch, "/api/sign-in-exp") { Content = new StringContent(json, Encoding.UTF8, "application/json") };

@@ -65,6 +65,50 @@ public sealed class OrganizationMfaTokenTests(PlatformStackFixture fixture) : IA
         Assert.Equal(organizationId, jwt.GetClaim("organization_id").Value);
     }
 
+    [Fact]
+    public async Task OrganizationRequiredMfaPolicyMandatory_MembersOfAnOrganizationRequiringMfaMustBindAFactor_AndCannotSkip()
+    {
+        var api = await OrganizationApi.CreateAsync(Stack);
+        var clientId = await api.CreateSpaAsync();
+        var (memberId, _) = await api.RegisterAsync(clientId, Scope);
+        var member = (await ReadJsonAsync(await api.Management.GetAsync($"/api/users/{memberId}", Ct))).GetProperty("username").GetString()!;
+        var (outsiderId, _) = await api.RegisterAsync(clientId, Scope);
+        var outsider = (await ReadJsonAsync(await api.Management.GetAsync($"/api/users/{outsiderId}", Ct))).GetProperty("username").GetString()!;
+        var organizationId = await api.CreateOrganizationIdAsync(isMfaRequired: true);
+        await api.AddMemberAsync(organizationId, memberId);
+
+        using var admin = new SigninClient(Stack.GatewayUrl, Stack.ManagementClient);
+        using (var patched = await admin.ManagementAsync(HttpMethod.Patch, "/api/sign-in-exp",
+            new { mfa = new { factors = new[] { "Totp" }, policy = "NoPrompt", organizationRequiredMfaPolicy = "Mandatory" } }))
+            Assert.True(patched.IsSuccessStatusCode, await patched.Content.ReadAsStringAsync(Ct));
+        try
+        {
+            using var browser = new SigninClient(Stack.GatewayUrl, Stack.ManagementClient);
+            await SignInWithPasswordAsync(browser, clientId, SigninClient.NewPkce().Challenge, member);
+            using (var submit = await browser.ExperienceAsync(HttpMethod.Post, "/submit"))
+            {
+                Assert.Equal(HttpStatusCode.UnprocessableEntity, submit.StatusCode);
+                var problem = await submit.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>(Ct);
+                Assert.Equal("user.missing_mfa", problem.GetProperty("code").GetString());
+                Assert.False(problem.GetProperty("data").GetProperty("skippable").GetBoolean());
+            }
+            using (var skip = await browser.ExperienceAsync(HttpMethod.Post, "/profile/mfa/mfa-skipped"))
+            {
+                Assert.Equal(HttpStatusCode.UnprocessableEntity, skip.StatusCode);
+                Assert.Equal("session.mfa.mfa_policy_not_user_controlled", (await skip.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>(Ct)).GetProperty("code").GetString());
+            }
+
+            // Someone in no such organization is not asked (the tenant's own policy is NoPrompt).
+            using var other = new SigninClient(Stack.GatewayUrl, Stack.ManagementClient);
+            await SignInWithPasswordAsync(other, clientId, SigninClient.NewPkce().Challenge, outsider);
+            await other.SubmitAndFollowAsync(OrganizationApi.Callback);
+        }
+        finally
+        {
+            await SetMfaAsync(["Totp"]);
+        }
+    }
+
     private static async Task SignInWithPasswordAsync(SigninClient browser, string clientId, string challenge, string username)
     {
         using (await browser.GetAsync(SigninClient.AuthorizePath(clientId, OrganizationApi.Callback, challenge, Scope))) { }
@@ -77,7 +121,7 @@ public sealed class OrganizationMfaTokenTests(PlatformStackFixture fixture) : IA
     private async Task SetMfaAsync(string[] factors)
     {
         using var admin = new SigninClient(Stack.GatewayUrl, Stack.ManagementClient);
-        using var response = await admin.ManagementAsync(HttpMethod.Patch, "/api/sign-in-exp", new { mfa = new { factors, policy = "UserControlled" } });
+        using var response = await admin.ManagementAsync(HttpMethod.Patch, "/api/sign-in-exp", new { mfa = new { factors, policy = "NoPrompt", organizationRequiredMfaPolicy = "NoPrompt" } });
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync(Ct));
     }
 
