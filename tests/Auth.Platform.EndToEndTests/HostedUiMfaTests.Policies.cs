@@ -51,7 +51,7 @@ public sealed partial class HostedUiMfaTests
         await _ui.PatchSettingsAsync(new { mfa = new { factors = new[] { "EmailVerificationCode", "PhoneVerificationCode" }, policy = "PromptAtSignInAndSignUp" } });
         var clientId = await _ui.CreateSpaAsync();
         var username = HostedUi.NewUsername();
-        var digits = "336" + Random.Shared.Next(10_000_000, 99_999_999); // a French mobile number, new for each run
+        var digits = "33612" + Random.Shared.Next(100_000, 999_999); // a French mobile number in an allocated range, new for each run
         await _ui.CreateUserAsync(new { username, password = Password, primaryEmail = HostedUi.NewEmail(), primaryPhone = "+" + digits });
 
         var (page, callback) = await _ui.NewPageAsync(bypassCsp: true);

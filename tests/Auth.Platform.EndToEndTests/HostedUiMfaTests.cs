@@ -233,7 +233,9 @@ public sealed partial class HostedUiMfaTests(PlatformStackFixture fixture) : IAs
         // Next visit: the identifier field offers the passkey; with no browser UI, Chromium picks it, and the user is in.
         await page.Context.ClearCookiesAsync();
         await ExpectCallbackAsync(page, () => page.GotoAsync(_ui.AuthorizeUrl(clientId)));
-        Assert.Equal(["conditional", "conditional"], mediations);
+        // Only autofill requests were made (the binding's messages may trail the navigation, so no exact count).
+        Assert.Contains("conditional", mediations);
+        Assert.All(mediations, m => Assert.Equal("conditional", m));
     }
 
     /// <summary>A browser without conditional mediation (passkey autofill).</summary>

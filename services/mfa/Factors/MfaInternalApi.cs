@@ -22,8 +22,9 @@ public sealed record WebAuthnRegistrationResponse(string EnrolmentId, object Reg
 public sealed record CodeRequest(string? Code);
 public sealed record PayloadRequest(JsonElement? Payload);
 /// <summary><c>ReplaceExisting</c>: a new TOTP replaces the user's current one (the recovery path: the caller has verified
-/// another factor, e.g. a backup code, because the old authenticator is lost).</summary>
-public sealed record BindRequest(string? Name, bool? ReplaceExisting);
+/// another factor, e.g. a backup code, because the old authenticator is lost). <c>HasImplicitFactor</c>: the caller knows
+/// the user has a factor mfa does not store (an email or phone used for codes), so backup codes are not alone.</summary>
+public sealed record BindRequest(string? Name, bool? ReplaceExisting, bool? HasImplicitFactor = null);
 public sealed record VerifiedResponse(bool Verified);
 public sealed record FactorVerifiedResponse(string UserId, string FactorId, int? RemainCodes);
 public sealed record AuthenticationRequest(string? UserId);
@@ -249,7 +250,7 @@ public static class MfaInternalApi
             _ => NewWebAuthnFactor(c, userId, ReadState<WebAuthnState>(c, row), body?.Name),
         };
         if (factor is null) return TotpAlreadyInUse();
-        if (factor.Type == FactorTypes.BackupCode && !existing.Any(f => f.Type != FactorTypes.BackupCode))
+        if (factor.Type == FactorTypes.BackupCode && !existing.Any(f => f.Type != FactorTypes.BackupCode) && body?.HasImplicitFactor != true)
             return PlatformProblems.Create(422, "session.mfa.backup_code_can_not_be_alone", "Backup codes need another factor first.");
 
         var strategy = c.Db.Database.CreateExecutionStrategy();

@@ -51,6 +51,13 @@ public static partial class MfaExperienceApi
         return enabled;
     }
 
+    private static async Task<bool> HasImplicitFactorAsync(MfaExperienceContext c, Interaction interaction, MfaSettings settings)
+    {
+        var user = await c.Account.GetUserAsync(interaction.UserId!, c.Cancellation);
+        return settings.Factors.Contains(EmailCode) && (user?.PrimaryEmail ?? interaction.Profile.PrimaryEmail) is not null
+            || settings.Factors.Contains(PhoneCode) && (user?.PrimaryPhone ?? interaction.Profile.PrimaryPhone) is not null;
+    }
+
     /// <summary>Mandatory policy, or an organization of the user requires MFA and the tenant enforces that at sign-in.</summary>
     private static async Task<bool> IsMandatoryAsync(MfaExperienceContext c, MfaSettings settings, string userId) =>
         settings.Policy == MfaPolicies.Mandatory || await IsRequiredByOrganizationsAsync(c, settings, userId);

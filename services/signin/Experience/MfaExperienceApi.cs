@@ -252,11 +252,14 @@ public static partial class MfaExperienceApi
         if (FindRecord(state!, interaction!, body.VerificationId, body.Type, Bind) is not { Verified: true } record) return RecordNotFound();
         var userId = interaction!.UserId!;
         var passed = state!.VerifiedUserId == userId;
-        if (!passed && (await UsableFactorsAsync(c, interaction, await c.Settings.GetAsync(c.Cancellation))).Count > 0)
+        var settings = await c.Settings.GetAsync(c.Cancellation);
+        if (!passed && (await UsableFactorsAsync(c, interaction, settings)).Count > 0)
             return PlatformProblems.Create(403, "session.mfa.require_mfa_verification", "Verify an existing factor before adding another.");
+        // Backup codes are not alone when the account's email or phone (or one bound in this interaction) is a factor.
+        var hasImplicitFactor = body.Type == BackupCode && await HasImplicitFactorAsync(c, interaction, settings.Mfa);
         if (body.Name is { Length: > 128 }) return InvalidInput("name is at most 128 characters.");
         var name = body.Type == WebAuthn ? body.Name ?? DeviceName(c.Http.Request.Headers.UserAgent.ToString()) : null;
-        await c.Mfa.BindFactorAsync(userId, record.MfaId, name, c.Cancellation, replaceExisting: passed);
+        await c.Mfa.BindFactorAsync(userId, record.MfaId, name, c.Cancellation, replaceExisting: passed, hasImplicitFactor);
         state.Records.Remove(record);
         state.BoundFactor = true;
         // Binding a TOTP or WebAuthn factor proved possession of it: this interaction has passed MFA.

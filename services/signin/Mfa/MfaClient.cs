@@ -44,8 +44,8 @@ public sealed partial class MfaClient(HttpClient http)
     public Task VerifyWebAuthnRegistrationAsync(string userId, string enrolmentId, JsonElement payload, CancellationToken ct) =>
         SendAsync<JsonElement>(HttpMethod.Post, $"/internal/mfa/users/{E(userId)}/webauthn/registrations/{E(enrolmentId)}/verify", new { payload }, ct);
 
-    public Task<MfaFactor> BindFactorAsync(string userId, string enrolmentId, string? name, CancellationToken ct, bool replaceExisting = false) =>
-        SendAsync<MfaFactor>(HttpMethod.Post, $"/internal/mfa/users/{E(userId)}/enrolments/{E(enrolmentId)}/bind", new { name, replaceExisting }, ct);
+    public Task<MfaFactor> BindFactorAsync(string userId, string enrolmentId, string? name, CancellationToken ct, bool replaceExisting = false, bool hasImplicitFactor = false) =>
+        SendAsync<MfaFactor>(HttpMethod.Post, $"/internal/mfa/users/{E(userId)}/enrolments/{E(enrolmentId)}/bind", new { name, replaceExisting, hasImplicitFactor }, ct);
 
     public Task<MfaVerified> VerifyTotpAsync(string userId, string code, CancellationToken ct) =>
         SendAsync<MfaVerified>(HttpMethod.Post, $"/internal/mfa/users/{E(userId)}/totp/verify", new { code }, ct);
