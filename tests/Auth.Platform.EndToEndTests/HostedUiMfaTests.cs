@@ -148,16 +148,7 @@ public sealed partial class HostedUiMfaTests(PlatformStackFixture fixture) : IAs
         // A browser without passkey autofill: Chromium's virtual authenticator would otherwise answer the sign-in screen's
         // autofill offer by itself, and this test is about the password + passkey and the button paths.
         await page.Context.AddInitScriptAsync(WithoutConditionalMediation);
-        var cdp = await page.Context.NewCDPSessionAsync(page);
-        await cdp.SendAsync("WebAuthn.enable");
-        await cdp.SendAsync("WebAuthn.addVirtualAuthenticator", new Dictionary<string, object>
-        {
-            ["options"] = new Dictionary<string, object>
-            {
-                ["protocol"] = "ctap2", ["transport"] = "internal", ["hasResidentKey"] = true, ["hasUserVerification"] = true,
-                ["isUserVerified"] = true, ["automaticPresenceSimulation"] = true,
-            },
-        });
+        await AddVirtualAuthenticatorAsync(page);
 
         // 1. Registration → 422 user.missing_mfa [WebAuthn] → create a passkey → submit → the client. Steps 1 and 2 run
         // without the browser's JSON helpers, so mfa.js's own base64url conversions are what the server verifies.
@@ -205,16 +196,7 @@ public sealed partial class HostedUiMfaTests(PlatformStackFixture fixture) : IAs
               navigator.credentials.get = (options) => { window.recordMediation(options?.mediation ?? 'optional'); return get(options); };
             })()
             """);
-        var cdp = await page.Context.NewCDPSessionAsync(page);
-        await cdp.SendAsync("WebAuthn.enable");
-        await cdp.SendAsync("WebAuthn.addVirtualAuthenticator", new Dictionary<string, object>
-        {
-            ["options"] = new Dictionary<string, object>
-            {
-                ["protocol"] = "ctap2", ["transport"] = "internal", ["hasResidentKey"] = true, ["hasUserVerification"] = true,
-                ["isUserVerified"] = true, ["automaticPresenceSimulation"] = true,
-            },
-        });
+        await AddVirtualAuthenticatorAsync(page);
 
         // The sign-in screen's identifier field asks the browser for passkeys (none yet: the offer waits).
         await page.GotoAsync(_ui.AuthorizeUrl(clientId));
@@ -236,6 +218,21 @@ public sealed partial class HostedUiMfaTests(PlatformStackFixture fixture) : IAs
         // Only autofill requests were made (the binding's messages may trail the navigation, so no exact count).
         Assert.Contains("conditional", mediations);
         Assert.All(mediations, m => Assert.Equal("conditional", m));
+    }
+
+    /// <summary>Chromium's virtual authenticator on the page: CTAP2, platform, resident keys, user verified, no prompts.</summary>
+    private static async Task AddVirtualAuthenticatorAsync(IPage page)
+    {
+        var cdp = await page.Context.NewCDPSessionAsync(page);
+        await cdp.SendAsync("WebAuthn.enable");
+        await cdp.SendAsync("WebAuthn.addVirtualAuthenticator", new Dictionary<string, object>
+        {
+            ["options"] = new Dictionary<string, object>
+            {
+                ["protocol"] = "ctap2", ["transport"] = "internal", ["hasResidentKey"] = true, ["hasUserVerification"] = true,
+                ["isUserVerified"] = true, ["automaticPresenceSimulation"] = true,
+            },
+        });
     }
 
     /// <summary>A browser without conditional mediation (passkey autofill).</summary>

@@ -466,17 +466,5 @@ public sealed partial class MfaExperienceTests(PlatformStackFixture fixture) : I
         }
     }
 
-    /// <summary>A TOTP code computed by otplib (npm), not by our implementation.</summary>
-    private static async Task<string> OtplibCodeAsync(string secret, long epochSeconds)
-    {
-        var start = new ProcessStartInfo("node") { WorkingDirectory = Path.Combine(RepositoryLayout.Locate().Root, "tests", "node"), RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add("totp.mjs");
-        start.ArgumentList.Add(secret);
-        start.ArgumentList.Add(epochSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        using var process = Process.Start(start)!;
-        var output = await process.StandardOutput.ReadToEndAsync(Ct);
-        await process.WaitForExitAsync(Ct);
-        Assert.True(process.ExitCode == 0, await process.StandardError.ReadToEndAsync(Ct));
-        return JsonNode.Parse(output)!["code"]!.GetValue<string>();
-    }
+    private static Task<string> OtplibCodeAsync(string secret, long epochSeconds) => Otplib.CodeAsync(secret, epochSeconds, Ct);
 }

@@ -125,17 +125,5 @@ public sealed class OrganizationMfaTokenTests(PlatformStackFixture fixture) : IA
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync(Ct));
     }
 
-    /// <summary>A TOTP code computed by otplib (npm), as the MFA tests do.</summary>
-    private static async Task<string> OtplibCodeAsync(string secret, long epochSeconds)
-    {
-        var start = new ProcessStartInfo("node") { WorkingDirectory = Path.Combine(RepositoryLayout.Locate().Root, "tests", "node"), RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add("totp.mjs");
-        start.ArgumentList.Add(secret);
-        start.ArgumentList.Add(epochSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        using var process = Process.Start(start)!;
-        var output = await process.StandardOutput.ReadToEndAsync(Ct);
-        await process.WaitForExitAsync(Ct);
-        Assert.True(process.ExitCode == 0, await process.StandardError.ReadToEndAsync(Ct));
-        return JsonNode.Parse(output)!["code"]!.GetValue<string>();
-    }
+    private static Task<string> OtplibCodeAsync(string secret, long epochSeconds) => Otplib.CodeAsync(secret, epochSeconds, Ct);
 }
