@@ -105,6 +105,9 @@ public static partial class MfaExperienceApi
         _ => [],
     };
 
+    /// <summary>The first factor's methods, the second's (a passkey sign-in is both), and <c>mfa</c>.</summary>
+    private static string[] WithSecondFactor(string[] firstAmr, string? secondFactor) => [.. firstAmr.Concat(AmrOf(secondFactor)).Distinct(), "mfa"];
+
     /// <summary>
     /// Submit's MFA gate (SignIn and Register), in Logto's order:
     /// <list type="number">
@@ -127,7 +130,7 @@ public static partial class MfaExperienceApi
         var state = await m.LoadAsync(interaction);
         var settings = (await c.Settings.GetAsync(c.Cancellation)).Mfa;
         var firstAmr = AmrOf(interaction.IdentifiedBy?.Type);
-        if (settings.Factors.Count == 0) return new(null, state.VerifiedUserId == userId ? [.. firstAmr, .. AmrOf(state.VerifiedFactor), "mfa"] : firstAmr);
+        if (settings.Factors.Count == 0) return new(null, state.VerifiedUserId == userId ? WithSecondFactor(firstAmr, state.VerifiedFactor) : firstAmr);
 
         try
         {
@@ -164,7 +167,7 @@ public static partial class MfaExperienceApi
                 return new(PlatformProblems.Create(422, "session.mfa.backup_code_required", "Save a set of backup codes to continue."), []);
 
             if (state.Skipped && !userSettings.Skipped) await m.Mfa.UpdateSettingsAsync(userId, skipped: true, null, null, c.Cancellation);
-            return new(null, verified ? [.. firstAmr.Concat(AmrOf(state.VerifiedFactor)).Distinct(), "mfa"] : firstAmr);
+            return new(null, verified ? WithSecondFactor(firstAmr, state.VerifiedFactor) : firstAmr);
         }
         catch (MfaRefusedException e)
         {

@@ -241,14 +241,19 @@ public sealed partial class MfaExperienceTests(PlatformStackFixture fixture) : I
 
         // Passkey first: no identifier, no password; the user handle names the user.
         var passkey = NewBrowser();
-        await StartAsync(passkey, "SignIn");
+        var (verifier, challenge) = SigninClient.NewPkce();
+        using (await passkey.GetAsync(SigninClient.AuthorizePath(_clientId, RedirectUri, challenge))) { }
+        using (var put = await passkey.ExperienceAsync(HttpMethod.Put, "", new { interactionEvent = "SignIn" }))
+            Assert.Equal(HttpStatusCode.NoContent, put.StatusCode);
         var preflight = await JsonAsync(await passkey.ExperienceAsync(HttpMethod.Post, "/preflight/sign-in-passkey/authentication"));
         Assert.Empty(preflight.GetProperty("authenticationOptions").GetProperty("allowCredentials").EnumerateArray());
         var discoverable = authenticator.Assert(Challenge(preflight, "authenticationOptions"), Gateway() with { UserHandle = Encoding.UTF8.GetBytes(userId) });
         using (var verified = await passkey.ExperienceAsync(HttpMethod.Post, "/verification/sign-in-passkey/authentication/verify",
             new { verificationId = preflight.GetProperty("verificationId").GetString(), payload = discoverable }))
             Assert.Equal(HttpStatusCode.OK, verified.StatusCode);
-        await passkey.SubmitAndFollowAsync(RedirectUri);
+        var tokens = await passkey.RedeemAsync(_clientId, await passkey.SubmitAndFollowAsync(RedirectUri), RedirectUri, verifier);
+        // A passkey is possession plus user verification: multi-factor on its own.
+        Assert.Equal(["hwk", "mfa"], SigninClient.Payload(tokens.GetProperty("id_token").GetString()!).GetProperty("amr").EnumerateArray().Select(e => e.GetString()));
     }
 
     public static TheoryData<string, string> TamperedAssertions => new()
