@@ -93,6 +93,7 @@ try {
   const result = commands[command] ? await commands[command]() : (() => { throw new Error('unknown command ' + command); })();
   process.stdout.write(JSON.stringify(result));
 } catch (e) {
-  process.stdout.write(JSON.stringify({ error: e.error ?? e.code ?? e.name, message: e.message, cause: e.cause?.error_description ?? null }));
+  // The cause's own message says which check failed (e.g. 'no authorization code in "callbackParameters"').
+  process.stdout.write(JSON.stringify({ error: e.error ?? e.code ?? e.name, message: e.message, cause: e.cause?.error_description ?? e.cause?.message ?? null }));
   process.exit(1);
 }
