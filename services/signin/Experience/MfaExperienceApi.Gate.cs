@@ -142,14 +142,16 @@ public static partial class MfaExperienceApi
             // An email or phone bound in this interaction (POST /api/experience/profile after a code) was proven just now.
             var provenByProfile = (interaction.Profile.PrimaryEmail is not null && user?.PrimaryEmail is null && settings.Factors.Contains(EmailCode) ? EmailCode : null)
                 ?? (interaction.Profile.PrimaryPhone is not null && user?.PrimaryPhone is null && settings.Factors.Contains(PhoneCode) ? PhoneCode : null);
-            if (!verified && provenByProfile is not null)
+            var usable = EnabledFactors(settings, bound, user?.PrimaryEmail, user?.PrimaryPhone);
+            usable.Remove(FirstFactorChannel(interaction) ?? "");
+            // Only for a user with no factor yet: otherwise someone holding just the password could add their own address
+            // and pass "MFA" with it instead of the user's authenticator.
+            if (!verified && provenByProfile is not null && usable.Count == 0)
             {
                 (state.VerifiedUserId, state.VerifiedFactor, state.BoundFactor, verified) = (userId, provenByProfile, true, true);
                 await m.SaveAsync(interaction, state);
+                usable.Add(provenByProfile);
             }
-
-            var usable = EnabledFactors(settings, bound, user?.PrimaryEmail ?? interaction.Profile.PrimaryEmail, user?.PrimaryPhone ?? interaction.Profile.PrimaryPhone);
-            usable.Remove(FirstFactorChannel(interaction) ?? "");
             if (!verified && usable.Count > 0 && (mandatory || !userSettings.SkipMfaOnSignIn))
                 return new(PlatformProblems.Create(403, "session.mfa.require_mfa_verification", "Verify a second factor to continue.",
                     new { availableFactors = usable, maskedIdentifiers = MaskedIdentifiers(usable, user) }), []);

@@ -285,6 +285,38 @@ public sealed partial class MfaExperienceTests
         }
     }
 
+    [Fact]
+    public async Task AnAddressAddedWithThePasswordAlone_DoesNotReplaceTheUsersAuthenticator()
+    {
+        var (username, _) = await RegisterAsync();
+        await BindTotpAsync(username);
+        await SetMfaAsync(["Totp", "EmailVerificationCode"], "NoPrompt");
+        try
+        {
+            // Someone with the password only adds an email they control (the account has none) and proves it with a code.
+            var attacker = await SignInWithPasswordAsync(username);
+            var email = "attacker_" + username + "@example.com";
+            var sent = await JsonAsync(await attacker.ExperienceAsync(HttpMethod.Post, "/verification/verification-code",
+                new { identifier = new { type = "email", value = email }, interactionEvent = "SignIn" }));
+            var verificationId = sent.GetProperty("verificationId").GetString();
+            using (var verified = await attacker.ExperienceAsync(HttpMethod.Post, "/verification/verification-code/verify",
+                new { identifier = new { type = "email", value = email }, verificationId, code = DevInbox.CodeIn(Assert.Single(await Stack.MailToAsync(email, Ct)).Text) }))
+                Assert.Equal(HttpStatusCode.OK, verified.StatusCode);
+            using (var profile = await attacker.ExperienceAsync(HttpMethod.Post, "/profile", new { type = "email", verificationId }))
+                Assert.Equal(HttpStatusCode.NoContent, profile.StatusCode);
+
+            // The user's TOTP is still what stands in the way; the new address is not a factor to verify with.
+            var gate = await ProblemAsync(await attacker.ExperienceAsync(HttpMethod.Post, "/submit"), 403, "session.mfa.require_mfa_verification");
+            Assert.Equal(["Totp"], gate.GetProperty("data").GetProperty("availableFactors").EnumerateArray().Select(e => e.GetString()));
+            await ProblemAsync(await attacker.ExperienceAsync(HttpMethod.Post, "/verification/mfa-verification-code", new { identifierType = "email" }),
+                400, "session.mfa.mfa_factor_not_enabled");
+        }
+        finally
+        {
+            await SetMfaAsync(["Totp", "WebAuthn", "BackupCode"], "NoPrompt");
+        }
+    }
+
     // ---------- recovery ----------
 
     [Fact]
