@@ -6,7 +6,7 @@ import { h, readableTextOn } from './dom.js';
 import { screen, messageScreen, actionLine, routeLine, termsBlock, messageFor } from './forms.js';
 import { IDENTIFIER_TYPES, detectIdentifierType, normalizeIdentifier, isValidIdentifier, narrowTypes, inputHints } from './identifiers.js';
 import { identifierCodeScreen } from './code.js';
-import { mfaVerificationScreen, mfaEnrolmentScreen, backupCodesRequiredScreen, passkeySignInLine, passkeyAutofillEnabled, startPasskeyAutofill, cancelPasskeyAutofill } from './mfa.js';
+import { mfaVerificationScreen, mfaEnrolmentScreen, backupCodesRequiredScreen, passkeySignInLine, passkeySignInEnabled, startPasskeyAutofill, cancelPasskeyAutofill } from './mfa.js';
 
 let settings = {};
 const params = new URLSearchParams(location.search);
@@ -230,7 +230,7 @@ function signInScreen({ identifierOnly = false } = {}) {
   const back = () => signInScreen({ identifierOnly });
   const hints = inputHints(types);
   // The webauthn token lets the browser offer this site's passkeys in the field's autofill (conditional UI).
-  if (passkeyAutofillEnabled(settings)) hints.autocomplete = `${hints.autocomplete} webauthn`;
+  if (passkeySignInEnabled(settings)) hints.autocomplete = `${hints.autocomplete} webauthn`;
   const fields = [{ id: 'identifier', label: identifierLabel(types), value: takeLoginHint(), ...hints }];
   if (passwordOnly) fields.push({ id: 'password', type: 'password', autocomplete: 'current-password', label: t('fields.password') });
   const signInStart = () => { noteTerms(); return start('SignIn'); };

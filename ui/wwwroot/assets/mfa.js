@@ -388,18 +388,30 @@ async function backupCodesScreen(ctx) {
 // ---- passkey sign-in (first factor) -------------------------------------------------------------------------------
 
 /** The "Sign in with a passkey" line of the sign-in screen, when WebAuthn is enabled and the browser can use it. */
-export function passkeySignInLine(settings, { start, next }) {
-  if (!(settings?.mfa?.factors ?? []).includes('WebAuthn') || !webAuthnSupported()) return null;
+/** Passkeys may sign in (button and autofill) when WebAuthn is an enabled factor and the browser can use it. */
+export const passkeySignInEnabled = (settings) => (settings?.mfa?.factors ?? []).includes('WebAuthn') && webAuthnSupported();
+
+/**
+ * Passkey as the first factor: preflight (discoverable credential, no identifier), the browser's credential, verify,
+ * then submit. credentialFor(options) gives the credential JSON, or null when there is none to use (a withdrawn offer).
+ */
+async function passkeySignIn({ start, next }, credentialFor) {
+  await start();
+  const { verificationId, authenticationOptions } = await mfa.passkeyPreflight();
+  const payload = await credentialFor(authenticationOptions);
+  if (!payload) return;
+  await mfa.verifyPasskeySignIn(verificationId, payload);
+  await next();
+}
+
+export function passkeySignInLine(settings, flow) {
+  if (!passkeySignInEnabled(settings)) return null;
   const button = actionButton('passkey-sign-in', t('mfa.passkey.sign_in'), async () => {
     const error = document.getElementById('error');
     if (error) error.textContent = '';
     button.disabled = true;
     try {
-      await start();
-      const { verificationId, authenticationOptions } = await mfa.passkeyPreflight();
-      const payload = await getCredential(authenticationOptions);
-      await mfa.verifyPasskeySignIn(verificationId, payload);
-      await next();
+      await passkeySignIn(flow, getCredential);
     } catch (e) {
       if (error?.isConnected) { error.textContent = messageFor(e); error.focus(); }
     } finally {
@@ -419,28 +431,24 @@ export function cancelPasskeyAutofill() {
   autofill = null;
 }
 
-/** Passkeys offered in the identifier field's autofill (its autocomplete has the webauthn token), where the browser can. */
-export const passkeyAutofillEnabled = (settings) => (settings?.mfa?.factors ?? []).includes('WebAuthn') && webAuthnSupported();
-
 /**
  * Starts the conditional request of the sign-in screen: nothing shows until the user focuses the identifier and picks
  * one of this site's passkeys; then it signs in like the button. The result is dropped when the screen has gone.
  */
-export async function startPasskeyAutofill(settings, input, { start, next }) {
-  if (!passkeyAutofillEnabled(settings) || typeof PublicKeyCredential.isConditionalMediationAvailable !== 'function') return;
+export async function startPasskeyAutofill(settings, input, flow) {
+  if (!passkeySignInEnabled(settings) || typeof PublicKeyCredential.isConditionalMediationAvailable !== 'function') return;
   if (!(await PublicKeyCredential.isConditionalMediationAvailable().catch(() => false))) return;
   cancelPasskeyAutofill();
   const controller = new AbortController();
   autofill = controller;
   try {
-    await start();
-    const { verificationId, authenticationOptions } = await mfa.passkeyPreflight();
-    if (controller.signal.aborted || !input.isConnected) return;
-    const credential = await navigator.credentials.get({ mediation: 'conditional', publicKey: requestOptions(authenticationOptions), signal: controller.signal });
-    if (controller.signal.aborted || !input.isConnected || !credential) return;
-    autofill = null;
-    await mfa.verifyPasskeySignIn(verificationId, credentialJson(credential));
-    await next();
+    await passkeySignIn(flow, async (options) => {
+      if (controller.signal.aborted || !input.isConnected) return null;
+      const credential = await navigator.credentials.get({ mediation: 'conditional', publicKey: requestOptions(options), signal: controller.signal });
+      if (controller.signal.aborted || !input.isConnected || !credential) return null;
+      autofill = null;
+      return credentialJson(credential);
+    });
   } catch (e) {
     // Aborted or dismissed offers are not errors; anything else is shown like the button's.
     if (controller.signal.aborted || e?.name === 'AbortError' || e?.name === 'NotAllowedError') return;
