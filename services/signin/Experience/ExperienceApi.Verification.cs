@@ -126,9 +126,7 @@ public static partial class ExperienceApi
         }
         catch (NotificationProblemException e) when (e.Status is 400 or 429 or 502)
         {
-            if (e.Status == 429 && e.ProblemData is { } data && data.TryGetProperty("retryAfter", out var retryAfter) && retryAfter.TryGetInt32(out var seconds))
-                return TooManyCodeRequests(c.Http, TimeSpan.FromSeconds(seconds));
-            return PlatformProblems.Create(e.Status, e.Code, e.Message);
+            return CodeRefused(c.Http, e);
         }
 
         // A new code voids the previous one for the same address (notification does the same): keep one record per address.
@@ -223,6 +221,14 @@ public static partial class ExperienceApi
         var seconds = RetryAfter(http, wait);
         return PlatformProblems.Create(429, "session.verification_blocked_too_many_attempts",
             $"Too many failed attempts; try again in {seconds} s.", new { retryAfter = seconds });
+    }
+
+    /// <summary>notification's refusal to send a code, as the browser gets it: its 429 with the wait, else its own code.</summary>
+    internal static ProblemHttpResult CodeRefused(HttpContext http, NotificationProblemException e)
+    {
+        if (e.Status == 429 && e.ProblemData is { } data && data.TryGetProperty("retryAfter", out var retryAfter) && retryAfter.TryGetInt32(out var seconds))
+            return TooManyCodeRequests(http, TimeSpan.FromSeconds(seconds));
+        return PlatformProblems.Create(e.Status, e.Code, e.Message);
     }
 
     internal static ProblemHttpResult TooManyCodeRequests(HttpContext http, TimeSpan wait)

@@ -36,9 +36,7 @@ public static partial class MfaExperienceApi
         }
         catch (NotificationProblemException e) when (e.Status is 400 or 429 or 502)
         {
-            if (e.Status == 429 && e.ProblemData is { } data && data.TryGetProperty("retryAfter", out var retryAfter) && retryAfter.TryGetInt32(out var seconds))
-                return ExperienceApi.TooManyCodeRequests(c.Http, TimeSpan.FromSeconds(seconds));
-            return PlatformProblems.Create(e.Status, e.Code, e.Message);
+            return ExperienceApi.CodeRefused(c.Http, e);
         }
         // A new code voids the previous one (notification does the same): one pending record per factor.
         state!.Records.RemoveAll(r => r.Type == factor && !r.Verified);

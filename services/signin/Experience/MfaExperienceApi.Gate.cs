@@ -42,20 +42,12 @@ public static partial class MfaExperienceApi
         return all;
     }
 
-    /// <summary>Factors that can verify this user now: enabled ones minus the channel that identified them.</summary>
-    private static async Task<List<string>> UsableFactorsAsync(MfaExperienceContext c, Interaction interaction, SignInExperienceSettings settings)
+    /// <summary>Factors that can verify this user now: the account's enabled ones minus the channel that identified them.</summary>
+    private static List<string> UsableFactors(MfaSettings settings, IEnumerable<MfaFactor> bound, Accounts.AccountUser? user, Interaction interaction)
     {
-        var user = await c.Account.GetUserAsync(interaction.UserId!, c.Cancellation);
-        var enabled = EnabledFactors(settings.Mfa, await c.Mfa.ListFactorsAsync(interaction.UserId!, c.Cancellation), user?.PrimaryEmail, user?.PrimaryPhone);
-        enabled.Remove(FirstFactorChannel(interaction) ?? "");
-        return enabled;
-    }
-
-    private static async Task<bool> HasImplicitFactorAsync(MfaExperienceContext c, Interaction interaction, MfaSettings settings)
-    {
-        var user = await c.Account.GetUserAsync(interaction.UserId!, c.Cancellation);
-        return settings.Factors.Contains(EmailCode) && (user?.PrimaryEmail ?? interaction.Profile.PrimaryEmail) is not null
-            || settings.Factors.Contains(PhoneCode) && (user?.PrimaryPhone ?? interaction.Profile.PrimaryPhone) is not null;
+        var usable = EnabledFactors(settings, bound, user?.PrimaryEmail, user?.PrimaryPhone);
+        usable.Remove(FirstFactorChannel(interaction) ?? "");
+        return usable;
     }
 
     /// <summary>Mandatory policy, or an organization of the user requires MFA and the tenant enforces that at sign-in.</summary>
@@ -142,8 +134,7 @@ public static partial class MfaExperienceApi
             // An email or phone bound in this interaction (POST /api/experience/profile after a code) was proven just now.
             var provenByProfile = (interaction.Profile.PrimaryEmail is not null && user?.PrimaryEmail is null && settings.Factors.Contains(EmailCode) ? EmailCode : null)
                 ?? (interaction.Profile.PrimaryPhone is not null && user?.PrimaryPhone is null && settings.Factors.Contains(PhoneCode) ? PhoneCode : null);
-            var usable = EnabledFactors(settings, bound, user?.PrimaryEmail, user?.PrimaryPhone);
-            usable.Remove(FirstFactorChannel(interaction) ?? "");
+            var usable = UsableFactors(settings, bound, user, interaction);
             // Only for a user with no factor yet: otherwise someone holding just the password could add their own address
             // and pass "MFA" with it instead of the user's authenticator.
             if (!verified && provenByProfile is not null && usable.Count == 0)

@@ -247,17 +247,19 @@ public static partial class MfaExperienceApi
     {
         if (body.Type is not (Totp or WebAuthn or BackupCode) || body.VerificationId is not { Length: > 0 })
             return InvalidInput("type (Totp, WebAuthn or BackupCode) and verificationId are required; email and phone are bound with POST /api/experience/profile.");
+        if (body.Name is { Length: > 128 }) return InvalidInput("name is at most 128 characters.");
         var (interaction, state, problem) = await IdentifiedAsync(c, body.Type);
         if (problem is not null) return problem;
         if (FindRecord(state!, interaction!, body.VerificationId, body.Type, Bind) is not { Verified: true } record) return RecordNotFound();
         var userId = interaction!.UserId!;
         var passed = state!.VerifiedUserId == userId;
-        var settings = await c.Settings.GetAsync(c.Cancellation);
-        if (!passed && (await UsableFactorsAsync(c, interaction, settings)).Count > 0)
+        var settings = (await c.Settings.GetAsync(c.Cancellation)).Mfa;
+        var user = !passed || body.Type == BackupCode ? await c.Account.GetUserAsync(userId, c.Cancellation) : null;
+        if (!passed && UsableFactors(settings, await c.Mfa.ListFactorsAsync(userId, c.Cancellation), user, interaction).Count > 0)
             return PlatformProblems.Create(403, "session.mfa.require_mfa_verification", "Verify an existing factor before adding another.");
         // Backup codes are not alone when the account's email or phone (or one bound in this interaction) is a factor.
-        var hasImplicitFactor = body.Type == BackupCode && await HasImplicitFactorAsync(c, interaction, settings.Mfa);
-        if (body.Name is { Length: > 128 }) return InvalidInput("name is at most 128 characters.");
+        var hasImplicitFactor = body.Type == BackupCode && EnabledFactors(settings, [],
+            user?.PrimaryEmail ?? interaction.Profile.PrimaryEmail, user?.PrimaryPhone ?? interaction.Profile.PrimaryPhone).Count > 0;
         var name = body.Type == WebAuthn ? body.Name ?? DeviceName(c.Http.Request.Headers.UserAgent.ToString()) : null;
         await c.Mfa.BindFactorAsync(userId, record.MfaId, name, c.Cancellation, replaceExisting: passed, hasImplicitFactor);
         state.Records.Remove(record);
