@@ -70,6 +70,16 @@ public static class MfaInternalApi
         PlatformProblems.Create(404, "session.verification_session_not_found", "No pending enrolment or ceremony with this id (unknown, expired or used).");
     internal static ProblemHttpResult TotpAlreadyInUse() =>
         PlatformProblems.Create(422, "user.totp_already_in_use", "The user already has a TOTP factor; remove it first.");
+    internal static ProblemHttpResult BackupCodesAlone() =>
+        PlatformProblems.Create(422, "session.mfa.backup_code_can_not_be_alone", "Backup codes need another factor first.");
+
+    /// <summary>A user's factors, oldest first, and how many backup codes are still unused (both lists show it on the BackupCode entry).</summary>
+    internal static async Task<(List<MfaFactor> Factors, int RemainingCodes)> ReadFactorsAsync(MfaContext c, string userId)
+    {
+        var factors = await c.Db.Factors.AsNoTracking().Where(f => f.UserId == userId).OrderBy(f => f.CreatedAt).ThenBy(f => f.Id).ToListAsync(c.Cancellation);
+        var remaining = await c.Db.BackupCodes.CountAsync(b => b.UserId == userId && b.UsedAt == null, c.Cancellation);
+        return (factors, remaining);
+    }
     private static ProblemHttpResult FactorNotEnabled(string type) =>
         PlatformProblems.Create(400, "session.mfa.mfa_factor_not_enabled", $"The user has no {type} factor.");
     internal static bool ValidUserId(string userId) => userId.Length is > 0 and <= MaxUserIdLength;
@@ -89,8 +99,7 @@ public static class MfaInternalApi
     private static async Task<Results<Ok<FactorResponse[]>, ProblemHttpResult>> ListFactors(string userId, [AsParameters] MfaContext c)
     {
         if (!ValidUserId(userId)) return InvalidInput("userId is invalid.");
-        var factors = await c.Db.Factors.AsNoTracking().Where(f => f.UserId == userId).OrderBy(f => f.CreatedAt).ToListAsync(c.Cancellation);
-        var remaining = await c.Db.BackupCodes.CountAsync(b => b.UserId == userId && b.UsedAt == null, c.Cancellation);
+        var (factors, remaining) = await ReadFactorsAsync(c, userId);
         return TypedResults.Ok(factors.Select(f => ToResponse(f, f.Type == FactorTypes.BackupCode ? remaining : null)).ToArray());
     }
 
@@ -251,7 +260,7 @@ public static class MfaInternalApi
         };
         if (factor is null) return TotpAlreadyInUse();
         if (factor.Type == FactorTypes.BackupCode && !existing.Any(f => f.Type != FactorTypes.BackupCode) && body?.HasImplicitFactor != true)
-            return PlatformProblems.Create(422, "session.mfa.backup_code_can_not_be_alone", "Backup codes need another factor first.");
+            return BackupCodesAlone();
 
         var strategy = c.Db.Database.CreateExecutionStrategy();
         bool bound;

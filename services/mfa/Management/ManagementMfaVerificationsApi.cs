@@ -52,8 +52,7 @@ public static partial class ManagementMfaVerificationsApi
     private static async Task<Results<Ok<MfaVerificationResponse[]>, ProblemHttpResult>> List(string userId, [AsParameters] MfaContext c)
     {
         if (!MfaInternalApi.ValidUserId(userId)) return InvalidInput("userId is invalid.");
-        var factors = await c.Db.Factors.AsNoTracking().Where(f => f.UserId == userId).OrderBy(f => f.CreatedAt).ThenBy(f => f.Id).ToListAsync(c.Cancellation);
-        var remaining = await c.Db.BackupCodes.CountAsync(b => b.UserId == userId && b.UsedAt == null, c.Cancellation);
+        var (factors, remaining) = await MfaInternalApi.ReadFactorsAsync(c, userId);
         return TypedResults.Ok(factors.Select(f => new MfaVerificationResponse(f.Id, IsoTime(f.CreatedAt), f.Type, f.Name, null,
             f.Type == FactorTypes.BackupCode ? remaining : null)).ToArray());
     }
@@ -131,7 +130,7 @@ public static partial class ManagementMfaVerificationsApi
         var refusal = await UserFactorLock.RunAsync(c.Db, userId, async ct =>
         {
             if (!await c.Db.Factors.AnyAsync(f => f.UserId == userId && f.Type != FactorTypes.BackupCode, ct))
-                return PlatformProblems.Create(422, "session.mfa.backup_code_can_not_be_alone", "Backup codes need another factor first.");
+                return MfaInternalApi.BackupCodesAlone();
             // The old set's codes stop working in the same transaction (its code rows go by cascade).
             await c.Db.Factors.Where(f => f.UserId == userId && f.Type == FactorTypes.BackupCode).ExecuteDeleteAsync(ct);
             var factor = new MfaFactor { Id = MfaInternalApi.NewId(), UserId = userId, Type = FactorTypes.BackupCode, CreatedAt = c.Now };
