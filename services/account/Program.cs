@@ -1,3 +1,4 @@
+using Auth.Platform.Account.AccountCenter;
 using Auth.Platform.Account.Data;
 using Auth.Platform.Account.Users;
 using Auth.Platform.BuildingBlocks.Persistence;
@@ -15,4 +16,5 @@ app.UseAuthorization();
 app.MapDefaultEndpoints();
 app.MapInternalUsersApi();
 app.MapManagementUsersApi();
+app.MapAccountCenterApi();
 app.Run();
