@@ -1,5 +1,6 @@
 using Auth.Platform.Account.AccountCenter;
 using Auth.Platform.Account.Data;
+using Auth.Platform.Account.MyAccount;
 using Auth.Platform.Account.Users;
 using Auth.Platform.BuildingBlocks.Persistence;
 
@@ -17,4 +18,5 @@ app.MapDefaultEndpoints();
 app.MapInternalUsersApi();
 app.MapManagementUsersApi();
 app.MapAccountCenterApi();
+app.MapMyAccountApi();
 app.Run();

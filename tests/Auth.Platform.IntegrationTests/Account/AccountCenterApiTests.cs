@@ -9,20 +9,16 @@ namespace Auth.Platform.IntegrationTests.Account;
 /// <summary>
 /// Logto's account center settings through the gateway: <c>GET|PATCH /api/account-center</c> (Management API) and the public
 /// <c>GET /api/.well-known/account-center</c>. The settings are one global row, so every test that changes them is in
-/// this class (its tests run one after the other) and leaves Logto's seed behind.
+/// the <see cref="AccountCenterCollection"/> (never run at the same time) and leaves Logto's seed behind.
 /// </summary>
+[Collection(AccountCenterCollection.Name)]
 public sealed class AccountCenterApiTests(PlatformStackFixture fixture) : IAsyncLifetime
 {
     private PlatformStack Stack => fixture.Stack;
 
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public async ValueTask DisposeAsync()
-    {
-        using var management = await ManagementClientAsync(Stack);
-        using var reset = await management.PatchAsJsonAsync("/api/account-center", new { enabled = false, fields = new { }, deleteAccountUrl = (string?)null }, Ct);
-        Assert.True(reset.IsSuccessStatusCode);
-    }
+    public async ValueTask DisposeAsync() => await AccountCenterCollection.ResetAsync(Stack);
 
     [Fact]
     public async Task Patch_ThenTheManagementAndPublicReads_ShowTheSameSettings()
@@ -102,4 +98,21 @@ public sealed class AccountCenterApiTests(PlatformStackFixture fixture) : IAsync
         using var patch = await anonymous.PatchAsJsonAsync("/api/account-center", new { enabled = true }, Ct);
         await AssertProblemAsync(patch, 401, "auth.unauthorized");
     }
+}
+
+/// <summary>The test classes that change the global account center settings: one at a time.</summary>
+[CollectionDefinition(Name)]
+public sealed class AccountCenterCollection
+{
+    public const string Name = "account-center";
+
+    public static async Task PatchAsync(PlatformStack stack, object settings)
+    {
+        using var management = await ManagementClientAsync(stack);
+        using var response = await management.PatchAsJsonAsync("/api/account-center", settings, Ct);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync(Ct));
+    }
+
+    /// <summary>Logto's seed: disabled, no field.</summary>
+    public static Task ResetAsync(PlatformStack stack) => PatchAsync(stack, new { enabled = false, fields = new { }, deleteAccountUrl = (string?)null });
 }
