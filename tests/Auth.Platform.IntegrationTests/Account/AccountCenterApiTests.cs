@@ -21,6 +21,17 @@ public sealed class AccountCenterApiTests(PlatformStackFixture fixture) : IAsync
     public async ValueTask DisposeAsync() => await AccountCenterCollection.ResetAsync(Stack);
 
     [Fact]
+    public async Task Seed_IsDisabled_WithNoFieldAndNoDeleteUrl()
+    {
+        await AccountCenterCollection.ResetAsync(Stack);
+        using var anonymous = new HttpClient { BaseAddress = Stack.GatewayUrl };
+
+        var settings = await ReadJsonAsync(await anonymous.GetAsync("/api/.well-known/account-center", Ct));
+
+        Assert.Equal("""{"enabled":false,"fields":{},"deleteAccountUrl":null}""", settings.GetRawText());
+    }
+
+    [Fact]
     public async Task Patch_ThenTheManagementAndPublicReads_ShowTheSameSettings()
     {
         using var management = await ManagementClientAsync(Stack);
