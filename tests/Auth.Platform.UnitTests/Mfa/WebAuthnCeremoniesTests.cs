@@ -23,13 +23,14 @@ public sealed class WebAuthnCeremoniesTests
     [InlineData(-7, "packed", false)]
     [InlineData(-257, "packed", false)]
     [InlineData(-7, "packed", true)]
+    [InlineData(-7, "fido-u2f", true)]
     public async Task Registration_WithAValidResponse_ReturnsTheCredential(int algorithm, string format, bool x5c)
     {
         using var authenticator = new TestAuthenticator(algorithm);
         var result = await Ceremonies.RegisterAsync(authenticator.Register(_challenge, new() { Format = format, X5c = x5c }), _challenge);
         Xunit.Assert.Equal(authenticator.CredentialId, result.CredentialId);
         Xunit.Assert.Equal(algorithm, result.Algorithm);
-        Xunit.Assert.Equal(authenticator.Aaguid, result.Aaguid);
+        Xunit.Assert.Equal(format == "fido-u2f" ? Guid.Empty : authenticator.Aaguid, result.Aaguid);
         Xunit.Assert.Equal(format, result.AttestationFormat);
         Xunit.Assert.True(result.UserVerified);
         Xunit.Assert.Equal(["internal"], result.Transports);
@@ -51,6 +52,7 @@ public sealed class WebAuthnCeremoniesTests
         // Every format Fido2 implements is checked by its own rules: a statement without them is invalid, not ignored.
         { WebAuthnReasons.AttestationInvalid, new() { Format = "tpm" } },
         { WebAuthnReasons.AttestationInvalid, new() { Format = "fido-u2f" } },
+        { WebAuthnReasons.AttestationInvalid, new() { Format = "fido-u2f", X5c = true, TamperAttestationSignature = true } },
         { WebAuthnReasons.AttestationInvalid, new() { Format = "android-key" } },
         { WebAuthnReasons.AttestationInvalid, new() { Format = "apple" } },
         { WebAuthnReasons.UnsupportedAttestation, new() { Format = "x-vendor" } },
