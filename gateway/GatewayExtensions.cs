@@ -17,6 +17,8 @@ public static class GatewayExtensions
         // services compute. Services trust the gateway's headers (AddPlatformDefaults); the gateway trusts none.
         builder.Services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.None);
         builder.Services.AddGatewayCors();
+        // The gateway streams bodies through; each service applies the hostile-input rule to what it receives.
+        builder.Services.Configure<HostileInputOptions>(o => o.Enabled = false);
         // YARP's default transforms set X-Forwarded-For/Proto/Host (replacing what the client sent) and keep the
         // original Host out of the way, so services see the public URL through their forwarded-headers middleware.
         builder.Services.AddReverseProxy().LoadFromMemory(GatewayRoutes.Routes, GatewayRoutes.Clusters);

@@ -16,7 +16,7 @@ public static partial class ExperienceApi
 {
     public static async Task<Results<Ok<VerificationIdResponse>, ProblemHttpResult>> VerifyPassword([AsParameters] ExperienceContext c, PasswordVerificationBody body)
     {
-        if (body.Identifier is not { Type: "username" or "email" or "phone", Value: { Length: > 0 and <= 256 } } identifier)
+        if (body.Identifier is not { Type: "username" or "email" or "phone", IsWellFormed: true } identifier)
             return InvalidInput("identifier must be {type: username|email|phone, value}.");
         if (body.Password is not { Length: > 0 and <= MaxPasswordLength } password) return InvalidInput("password is required.");
         var interaction = await c.Interactions.FindAsync(c.Http);
@@ -90,7 +90,7 @@ public static partial class ExperienceApi
     /// </summary>
     public static async Task<Results<Ok<VerificationIdResponse>, ProblemHttpResult>> SendVerificationCode([AsParameters] ExperienceContext c, SendCodeBody body)
     {
-        if (body.Identifier is not { Type: "email" or "phone", Value: { Length: > 0 and <= 256 } value } identifier)
+        if (body.Identifier is not { Type: "email" or "phone", IsWellFormed: true, Value: { } value } identifier)
             return InvalidInput("identifier must be {type: email|phone, value}.");
         var interaction = await c.Interactions.FindAsync(c.Http);
         if (interaction is null) return NoInteraction();
@@ -141,7 +141,7 @@ public static partial class ExperienceApi
 
     public static async Task<Results<Ok<VerificationIdResponse>, ProblemHttpResult>> VerifyVerificationCode([AsParameters] ExperienceContext c, VerifyCodeBody body)
     {
-        if (body.Identifier is not { Type: "email" or "phone", Value: { Length: > 0 and <= 256 } value } identifier
+        if (body.Identifier is not { Type: "email" or "phone", IsWellFormed: true, Value: { } value } identifier
             || body.VerificationId is not { Length: > 0 and <= 100 } verificationId || body.Code is not { Length: > 0 and <= 16 } code)
             return InvalidInput("identifier {type: email|phone, value}, verificationId and code are required.");
         var interaction = await c.Interactions.FindAsync(c.Http);

@@ -9,7 +9,15 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace Auth.Platform.Signin.Experience;
 
 public sealed record InteractionEventBody(string? InteractionEvent);
-public sealed record IdentifierBody(string? Type, string? Value);
+public sealed record IdentifierBody(string? Type, string? Value)
+{
+    /// <summary>
+    /// The value passes the platform's identifier rule (no control character, no lone surrogate, bounded length), checked
+    /// here where identifiers enter so hostile text never reaches account or notification.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool IsWellFormed => HostileText.IsIdentifier(Value);
+}
 public sealed record PasswordVerificationBody(IdentifierBody? Identifier, string? Password);
 public sealed record IdentificationBody(string? VerificationId);
 public sealed record VerificationIdResponse(string VerificationId);

@@ -60,6 +60,7 @@ public static class OidcServerExtensions
                 o.AddEventHandler(Sessions.BackChannelLogoutDiscovery.Descriptor);
                 o.AddEventHandler(UntrustedErrorPage<OpenIddictServerEvents.ApplyAuthorizationResponseContext>.Descriptor);
                 o.AddEventHandler(UntrustedErrorPage<OpenIddictServerEvents.ApplyEndSessionResponseContext>.Descriptor);
+                foreach (var descriptor in HostileParameterRejection.Descriptors) o.AddEventHandler(descriptor);
                 o.UseAspNetCore()
                  .EnableAuthorizationEndpointPassthrough()
                  .EnableUserInfoEndpointPassthrough()
@@ -72,6 +73,7 @@ public static class OidcServerExtensions
                 o.UseAspNetCore();
             });
         builder.Services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>, ServerKeysConfigurator>();
+        builder.Services.Configure<HostileInputOptions>(o => o.ExcludedPathPrefixes.Add(HostileParameterRejection.OidcPathPrefix));
         return builder;
     }
 
