@@ -52,37 +52,70 @@ public sealed class HostileInputOptions
     public bool Enabled { get; set; } = true;
 
     /// <summary>
-    /// Paths that answer bad input in their own protocol's shape and apply the rule themselves (signin's <c>/oidc</c>
-    /// answers OAuth's <c>invalid_request</c>, not a problem document).
+    /// Paths that answer in OAuth's shape (RFC 6749 §5.2: <c>{"error":"invalid_request"}</c>) instead of a problem
+    /// document: signin's <c>/oidc</c> endpoints.
     /// </summary>
-    public List<PathString> ExcludedPathPrefixes { get; } = [];
+    public List<PathString> OAuthPathPrefixes { get; } = [];
 
     /// <summary>Deeper JSON than this is refused; identity payloads are a few levels deep.</summary>
     public int MaxJsonDepth { get; set; } = 32;
 }
 
 /// <summary>
-/// Applies <see cref="HostileText"/> to the path, the query and every JSON body before any endpoint runs, so no
-/// handler (typed record, <see cref="JsonElement"/> or <c>JsonNode</c>) meets NUL, a lone surrogate, a duplicate key
-/// or unbounded nesting: 400 <c>guard.invalid_input</c> (Logto's code) with a problem body.
+/// Applies <see cref="HostileText"/> to the path, the query, form fields and every JSON body before any endpoint (or
+/// OpenIddict) runs, so no handler (typed record, <see cref="JsonElement"/>, <c>JsonNode</c>, OAuth parameters) meets
+/// NUL, a lone surrogate, a duplicate key or unbounded nesting: 400 <c>guard.invalid_input</c> (Logto's code) with a
+/// problem body, or OAuth's <c>invalid_request</c> on <see cref="HostileInputOptions.OAuthPathPrefixes"/>.
 /// </summary>
 public static class HostileInputGuard
 {
     public static IApplicationBuilder UseHostileInputGuard(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
         var options = context.RequestServices.GetRequiredService<IOptions<HostileInputOptions>>().Value;
-        if (!options.Enabled || options.ExcludedPathPrefixes.Any(p => context.Request.Path.StartsWithSegments(p)))
+        if (!options.Enabled)
         {
             await next(context);
             return;
         }
-        if ((Violation(context.Request) ?? await JsonBodyViolationAsync(context.Request, options.MaxJsonDepth)) is { } violation)
+        var violation = Violation(context.Request)
+            ?? await FormViolationAsync(context.Request)
+            ?? await JsonBodyViolationAsync(context.Request, options.MaxJsonDepth);
+        if (violation is null)
         {
-            await PlatformProblems.Write(context, StatusCodes.Status400BadRequest, "guard.invalid_input", violation);
+            await next(context);
             return;
         }
-        await next(context);
+        if (options.OAuthPathPrefixes.Any(p => context.Request.Path.StartsWithSegments(p)))
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            context.Response.Headers.CacheControl = "no-store";
+            await context.Response.WriteAsJsonAsync(new Dictionary<string, string> { ["error"] = "invalid_request", ["error_description"] = violation });
+            return;
+        }
+        await PlatformProblems.Write(context, StatusCodes.Status400BadRequest, "guard.invalid_input", violation);
     });
+
+    /// <summary>ASP.NET's form reader itself throws on a NUL (<see cref="InvalidDataException"/>): read it here, once.</summary>
+    private static async Task<string?> FormViolationAsync(HttpRequest request)
+    {
+        if (!request.HasFormContentType) return null;
+        IFormCollection form;
+        try
+        {
+            form = await request.ReadFormAsync(request.HttpContext.RequestAborted);
+        }
+        catch (InvalidDataException)
+        {
+            return "A form field contains a NUL or an invalid character.";
+        }
+        foreach (var (name, values) in form)
+        {
+            if (!HostileText.IsStorable(name)) return "A form field name contains a NUL or an invalid character.";
+            foreach (var value in values)
+                if (!HostileText.IsStorable(value)) return $"The form field '{name}' contains a NUL or an invalid character.";
+        }
+        return null;
+    }
 
     private static string? Violation(HttpRequest request)
     {

@@ -60,7 +60,6 @@ public static class OidcServerExtensions
                 o.AddEventHandler(Sessions.BackChannelLogoutDiscovery.Descriptor);
                 o.AddEventHandler(UntrustedErrorPage<OpenIddictServerEvents.ApplyAuthorizationResponseContext>.Descriptor);
                 o.AddEventHandler(UntrustedErrorPage<OpenIddictServerEvents.ApplyEndSessionResponseContext>.Descriptor);
-                foreach (var descriptor in HostileParameterRejection.Descriptors) o.AddEventHandler(descriptor);
                 o.UseAspNetCore()
                  .EnableAuthorizationEndpointPassthrough()
                  .EnableUserInfoEndpointPassthrough()
@@ -73,7 +72,8 @@ public static class OidcServerExtensions
                 o.UseAspNetCore();
             });
         builder.Services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>, ServerKeysConfigurator>();
-        builder.Services.Configure<HostileInputOptions>(o => o.ExcludedPathPrefixes.Add(HostileParameterRejection.OidcPathPrefix));
+        // Hostile text (a NUL in a form field) at the OIDC endpoints is answered in OAuth's shape, before OpenIddict reads it.
+        builder.Services.Configure<HostileInputOptions>(o => o.OAuthPathPrefixes.Add("/oidc"));
         return builder;
     }
 
