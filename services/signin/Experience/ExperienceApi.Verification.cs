@@ -100,6 +100,9 @@ public static partial class ExperienceApi
         if (EventDisabled(interaction.Event, settings.SignInMode) is { } disabled) return disabled;
         if (interaction.Event == InteractionEvents.ForgotPassword && !settings.ForgotPasswordMethods.Contains(ForgotPasswordMethod(identifier.Type!)))
             return ForgotPasswordMethodNotEnabled();
+        // An identified user asking for a code is completing a profile or binding a factor; anyone else gets a code only
+        // for an identifier this event offers, or the endpoint would mail codes to any address with sign-in by code off.
+        if (interaction.UserId is null && CodeMethodNotEnabled(interaction.Event, identifier.Type!, settings) is { } notEnabled) return notEnabled;
 
         var (normalized, invalid) = await NormalizeAsync(c, new AccountIdentifier(identifier.Type!, value));
         if (invalid is not null) return invalid;
@@ -244,6 +247,15 @@ public static partial class ExperienceApi
         return seconds;
     }
 
+    private static ProblemHttpResult? CodeMethodNotEnabled(string interactionEvent, string identifierType, SignInExperienceSettings settings) => interactionEvent switch
+    {
+        InteractionEvents.SignIn when !settings.SignIn.Methods.Any(m => m.Identifier == identifierType && m.VerificationCode) => SignInMethodNotEnabled(),
+        InteractionEvents.Register when !SignUpAccepts(settings.SignUp, identifierType) => SignUpMethodNotEnabled(),
+        _ => null,
+    };
+
+    private static ProblemHttpResult SignUpMethodNotEnabled() =>
+        PlatformProblems.Create(422, "user.sign_up_method_not_enabled", "Registration with this identifier is not enabled.");
     private static ProblemHttpResult SignInMethodNotEnabled() =>
         PlatformProblems.Create(422, "user.sign_in_method_not_enabled", "This sign-in method is not enabled.");
     private static ProblemHttpResult ForgotPasswordMethodNotEnabled() =>

@@ -207,8 +207,7 @@ public static partial class ExperienceApi
     private static async Task<Results<NoContent, Created, ProblemHttpResult>> RegisterAsync(
         ExperienceContext c, Interaction interaction, VerificationRecord record, SignInExperienceSettings settings)
     {
-        if (!SignUpAccepts(settings.SignUp, record.IdentifierType))
-            return PlatformProblems.Create(422, "user.sign_up_method_not_enabled", "Registration with this identifier is not enabled.");
+        if (!SignUpAccepts(settings.SignUp, record.IdentifierType)) return SignUpMethodNotEnabled();
         var profile = interaction.Profile;
         var username = record.IdentifierType == "username" ? record.IdentifierValue : profile.Username;
         var email = record.IdentifierType == "email" ? record.IdentifierValue : profile.PrimaryEmail;
