@@ -181,3 +181,28 @@ public static class HostileInputGuard
         return null;
     }
 }
+
+/// <summary>
+/// Development only: <c>GET /internal/dev/endpoints</c> lists this service's routes from its endpoint data sources, so
+/// the hostile-input suite covers every route by construction (a new route joins its table without a hand list).
+/// <c>/internal/*</c> is never routed by the gateway.
+/// </summary>
+public static class EndpointCatalog
+{
+    public const string Path = "/internal/dev/endpoints";
+
+    public sealed record Entry(string Method, string Route);
+
+    public static WebApplication MapEndpointCatalog(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment()) return app;
+        app.MapGet(Path, (Microsoft.AspNetCore.Routing.EndpointDataSource endpoints) => endpoints.Endpoints
+            .OfType<Microsoft.AspNetCore.Routing.RouteEndpoint>()
+            .SelectMany(e => (e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.IHttpMethodMetadata>()?.HttpMethods ?? ["*"])
+                .Select(m => new Entry(m, "/" + (e.RoutePattern.RawText ?? "").TrimStart('/'))))
+            .Distinct()
+            .OrderBy(e => e.Route, StringComparer.Ordinal).ThenBy(e => e.Method, StringComparer.Ordinal)
+            .ToList());
+        return app;
+    }
+}

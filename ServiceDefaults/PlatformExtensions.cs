@@ -74,6 +74,7 @@ public static class PlatformExtensions
             await PlatformProblems.Write(ctx.HttpContext, response.StatusCode, code, detail);
         });
         app.UseHostileInputGuard();
+        app.MapEndpointCatalog();
         return app;
     }
 

@@ -65,11 +65,22 @@ public static partial class ExperienceApi
         // the step cannot be done now; it is never the user's input, so never a 4xx for them and never a 500.
         // Redis unreachable: the lockout counters cannot be read, so the step fails closed.
         catch (Exception e) when (e is HttpRequestException or AccountProblemException or NotificationProblemException or Organizations.OrganizationUnavailableException
-            or TaskCanceledException { InnerException: TimeoutException } or StackExchange.Redis.RedisException)
+            or TaskCanceledException { InnerException: TimeoutException } or StackExchange.Redis.RedisException || IsResilienceRejection(e))
         {
             context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Experience").LogError(e, "a dependency call failed");
             return PlatformProblems.Create(503, "service.unavailable", "A service needed for this step is unavailable; try again shortly.");
         }
+    }
+
+    /// <summary>
+    /// The resilience pipeline refused the call (attempt timeout, open circuit): Polly's <c>ExecutionRejectedException</c>
+    /// family, matched by name because signin references two Polly generations that both define it.
+    /// </summary>
+    private static bool IsResilienceRejection(Exception e)
+    {
+        for (var type = e.GetType(); type is not null; type = type.BaseType)
+            if (type.FullName == "Polly.ExecutionRejectedException") return true;
+        return false;
     }
 
     internal static ProblemHttpResult NoInteraction() => PlatformProblems.Create(400, "session.not_found", "No interaction is in progress; start again from the application.");
