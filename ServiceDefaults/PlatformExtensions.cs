@@ -47,7 +47,7 @@ public static class PlatformExtensions
         return builder;
     }
 
-    /// <summary>Forwarded headers first (so every later component sees the public URL), then problem details.</summary>
+    /// <summary>Forwarded headers first (so every later component sees the public URL), then problem details, then the hostile-input rule.</summary>
     public static WebApplication UsePlatformDefaults(this WebApplication app)
     {
         app.UseForwardedHeaders();
@@ -73,6 +73,8 @@ public static class PlatformExtensions
             };
             await PlatformProblems.Write(ctx.HttpContext, response.StatusCode, code, detail);
         });
+        app.UseHostileInputGuard();
+        app.MapEndpointCatalog();
         return app;
     }
 

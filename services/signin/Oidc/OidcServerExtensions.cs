@@ -72,6 +72,8 @@ public static class OidcServerExtensions
                 o.UseAspNetCore();
             });
         builder.Services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>, ServerKeysConfigurator>();
+        // Hostile text (a NUL in a form field) at the OIDC endpoints is answered in OAuth's shape, before OpenIddict reads it.
+        builder.Services.Configure<HostileInputOptions>(o => o.OAuthPathPrefixes.Add("/oidc"));
         return builder;
     }
 
