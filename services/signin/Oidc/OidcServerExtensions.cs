@@ -53,6 +53,7 @@ public static class OidcServerExtensions
                 o.AddEventHandler(CodeChallengeFormatCheck.Descriptor);
                 o.RemoveEventHandler(OpenIddictServerHandlers.Exchange.ValidateCodeVerifier.Descriptor);
                 o.AddEventHandler(CodeVerifierCheckThatRevokes.Descriptor);
+                o.AddEventHandler(IntrospectionCallerCheck.Descriptor);
                 o.AddEventHandler(ClientCredentialsGrantHandler.Descriptor);
                 o.AddEventHandler(SkipClientCredentialsTokenEntry.Descriptor);
                 o.AddEventHandler(RefreshUserCheckHandler.Descriptor);

@@ -42,6 +42,38 @@ public sealed class TokenRevocationAndIntrospectionTests(PlatformStackFixture fi
     }
 
     [Fact]
+    public async Task Introspection_ByAClientThatIsNeitherTheTokensClientNorItsAudience_AnswersInactive()
+    {
+        var owner = await _client.CreateApplicationAsync("Traditional", Redirect);
+        var ownerId = owner.GetProperty("id").GetString()!;
+        var (verifier, challenge) = SigninClient.NewPkce();
+        var code = await _client.RegisterAndGetCodeAsync(ownerId, Redirect, challenge, SigninClient.NewUsername());
+        var tokens = await _client.TokenAsync(("grant_type", "authorization_code"), ("client_id", ownerId), ("client_secret", owner.GetProperty("secret").GetString()!),
+            ("code", code), ("redirect_uri", Redirect), ("code_verifier", verifier));
+        var other = await _client.CreateApplicationAsync("Traditional", Redirect);
+        var otherId = other.GetProperty("id").GetString()!;
+        var otherSecret = other.GetProperty("secret").GetString()!;
+
+        // RFC 7662 §4: an access token without a resource (no aud) is the owner's alone; OpenIddict only checks tokens with an aud.
+        foreach (var token in new[] { tokens.GetProperty("access_token").GetString()!, tokens.GetProperty("refresh_token").GetString()! })
+        {
+            var introspected = await PostAsync("/oidc/token/introspection", ("token", token), ("client_id", otherId), ("client_secret", otherSecret));
+            Assert.False(introspected.GetProperty("active").GetBoolean());
+            Assert.False(introspected.TryGetProperty("sub", out _));
+        }
+    }
+
+    [Fact]
+    public async Task Introspection_OfAClientCredentialsToken_ByAnotherClient_AnswersInactive()
+    {
+        var management = await _client.ManagementTokenAsync();
+        var other = await _client.CreateApplicationAsync("Traditional", Redirect);
+        var introspected = await PostAsync("/oidc/token/introspection", ("token", management),
+            ("client_id", other.GetProperty("id").GetString()!), ("client_secret", other.GetProperty("secret").GetString()!));
+        Assert.False(introspected.GetProperty("active").GetBoolean());
+    }
+
+    [Fact]
     public async Task Introspection_WithAWrongClientSecret_Returns401InvalidClient()
     {
         var app = await _client.CreateApplicationAsync("Traditional", Redirect);
