@@ -207,6 +207,8 @@ public static class OidcEndpointsApi
             && context.Request.Form["logout"] == "true";
         if (confirmed)
         {
+            // The confirmation form is ours: a cross-site post of it is refused like any cookie-bound change.
+            if (CrossSiteRequests.IsCrossSite(context)) return CrossSiteRequests.Problem();
             if (!await antiforgery.IsRequestValidAsync(context))
                 return SignOutPages.Error("The sign-out form expired or did not come from this site. Sign out again from the application.");
             await sessions.EndAsync(context, SessionEndReasons.SignOut, ct);
