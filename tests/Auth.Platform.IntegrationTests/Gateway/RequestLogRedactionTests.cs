@@ -20,13 +20,7 @@ public sealed class RequestLogRedactionTests(PlatformStackFixture fixture) : IDi
     [Fact]
     public async Task QuerySecrets_AccessTokenIdTokenHintAndClientSecret_AppearInNoRequestLog_ButTheirNamesDo()
     {
-        var app = await _client.CreateApplicationAsync("Traditional", Redirect);
-        var clientId = app.GetProperty("id").GetString()!;
-        var secret = app.GetProperty("secret").GetString()!;
-        var (verifier, challenge) = SigninClient.NewPkce();
-        var code = await _client.RegisterAndGetCodeAsync(clientId, Redirect, challenge, SigninClient.NewUsername());
-        var tokens = await _client.TokenAsync(("grant_type", "authorization_code"), ("client_id", clientId), ("client_secret", secret),
-            ("code", code), ("redirect_uri", Redirect), ("code_verifier", verifier));
+        var (clientId, secret, tokens) = await _client.SignInWithConfidentialClientAsync(Redirect);
         var accessToken = tokens.GetProperty("access_token").GetString()!;
         var idToken = tokens.GetProperty("id_token").GetString()!;
 

@@ -17,13 +17,7 @@ public sealed class TokenRevocationAndIntrospectionTests(PlatformStackFixture fi
     [Fact]
     public async Task RevokedRefreshToken_IsInactiveAndCannotBeRedeemed_WhileTheAccessTokenIntrospectsAsActive()
     {
-        var app = await _client.CreateApplicationAsync("Traditional", Redirect);
-        var clientId = app.GetProperty("id").GetString()!;
-        var secret = app.GetProperty("secret").GetString()!;
-        var (verifier, challenge) = SigninClient.NewPkce();
-        var code = await _client.RegisterAndGetCodeAsync(clientId, Redirect, challenge, SigninClient.NewUsername());
-        var tokens = await _client.TokenAsync(("grant_type", "authorization_code"), ("client_id", clientId), ("client_secret", secret),
-            ("code", code), ("redirect_uri", Redirect), ("code_verifier", verifier));
+        var (clientId, secret, tokens) = await _client.SignInWithConfidentialClientAsync(Redirect);
         var accessToken = tokens.GetProperty("access_token").GetString()!;
         var refreshToken = tokens.GetProperty("refresh_token").GetString()!;
 
@@ -44,12 +38,7 @@ public sealed class TokenRevocationAndIntrospectionTests(PlatformStackFixture fi
     [Fact]
     public async Task Introspection_ByAClientThatIsNeitherTheTokensClientNorItsAudience_AnswersInactive()
     {
-        var owner = await _client.CreateApplicationAsync("Traditional", Redirect);
-        var ownerId = owner.GetProperty("id").GetString()!;
-        var (verifier, challenge) = SigninClient.NewPkce();
-        var code = await _client.RegisterAndGetCodeAsync(ownerId, Redirect, challenge, SigninClient.NewUsername());
-        var tokens = await _client.TokenAsync(("grant_type", "authorization_code"), ("client_id", ownerId), ("client_secret", owner.GetProperty("secret").GetString()!),
-            ("code", code), ("redirect_uri", Redirect), ("code_verifier", verifier));
+        var (_, _, tokens) = await _client.SignInWithConfidentialClientAsync(Redirect);
         var other = await _client.CreateApplicationAsync("Traditional", Redirect);
         var otherId = other.GetProperty("id").GetString()!;
         var otherSecret = other.GetProperty("secret").GetString()!;
