@@ -15,7 +15,7 @@ public static class GatewayRoutes
     public static readonly IReadOnlyDictionary<string, string[]> Prefixes = new Dictionary<string, string[]>
     {
         ["signin"] = ["/oidc", "/api/experience", "/api/applications", "/api/sign-in-exp", "/api/.well-known", "/api/interaction"],
-        ["account"] = ["/api/users", "/api/my-account", "/api/verifications"],
+        ["account"] = ["/api/users", "/api/my-account", "/api/verifications", "/api/account-center"],
         ["organization"] = ["/api/organizations", "/api/organization-roles", "/api/organization-scopes", "/api/organization-invitations"],
         ["sso-connector"] = ["/api/connectors", "/api/sso-connectors", "/api/sso-connector-providers", "/api/authn"],
     };
@@ -48,6 +48,8 @@ public static class GatewayRoutes
         ("notification", "/api/applications/{applicationId}/backchannel-logout-deliveries"),
         // Memberships are organization's data (Logto lists a user's organizations under /api/users).
         ("organization", "/api/users/{userId}/organizations"),
+        // The account center settings are account's, their public copy sits among signin's well-known documents.
+        ("account", "/api/.well-known/account-center"),
     ];
 
     public const string UiCluster = "ui";

@@ -1,6 +1,7 @@
 using Auth.Platform.BuildingBlocks.Messaging;
 using Microsoft.EntityFrameworkCore;
 
+using Auth.Platform.Account.AccountCenter;
 using Auth.Platform.Account.Identifiers;
 
 namespace Auth.Platform.Account.Data;
@@ -13,6 +14,7 @@ public sealed class AccountDbContext(DbContextOptions<AccountDbContext> options)
     public const string PhoneIndex = "ux_users_primary_phone";
 
     public DbSet<User> Users => Set<User>();
+    public DbSet<AccountCenterSettings> AccountCenterSettings => Set<AccountCenterSettings>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -40,6 +42,16 @@ public sealed class AccountDbContext(DbContextOptions<AccountDbContext> options)
             e.HasIndex(x => x.PrimaryPhone).IsUnique().HasDatabaseName(PhoneIndex);
             // The Management API lists newest first.
             e.HasIndex(x => x.CreatedAt).HasDatabaseName("ix_users_created_at");
+        });
+        modelBuilder.Entity<AccountCenterSettings>(e =>
+        {
+            e.ToTable("account_center_settings");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasColumnName("id").HasMaxLength(16);
+            e.Property(x => x.Enabled).HasColumnName("enabled");
+            e.Property(x => x.Fields).HasColumnName("fields").HasColumnType("jsonb");
+            e.Property(x => x.DeleteAccountUrl).HasColumnName("delete_account_url").HasMaxLength(2048);
+            e.Property(x => x.UpdatedAt).HasColumnName("updated_at");
         });
     }
 }

@@ -133,6 +133,18 @@ public sealed class SigninClient : IDisposable
         return code!;
     }
 
+    /// <summary>Registers a new user, then authorizes again in the same session with <paramref name="scope"/> and redeems the code: that user's tokens.</summary>
+    public async Task<JsonElement> RegisterAndGetTokensAsync(string clientId, string redirectUri, string scope)
+    {
+        var (_, registerChallenge) = NewPkce();
+        await RegisterAndGetCodeAsync(clientId, redirectUri, registerChallenge, NewUsername());
+        var (verifier, challenge) = NewPkce();
+        using var authorize = await GetAsync(AuthorizePath(clientId, redirectUri, challenge, scope));
+        var tokens = await RedeemAsync(clientId, CodeFrom(authorize, redirectUri), redirectUri, verifier);
+        Assert.True(tokens.TryGetProperty("access_token", out _), tokens.ToString());
+        return tokens;
+    }
+
     public Task<JsonElement> RedeemAsync(string clientId, string code, string redirectUri, string verifier) =>
         TokenAsync(("grant_type", "authorization_code"), ("client_id", clientId), ("code", code), ("redirect_uri", redirectUri), ("code_verifier", verifier));
 
