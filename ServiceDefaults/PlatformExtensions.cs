@@ -28,6 +28,7 @@ public static class PlatformExtensions
     {
         // The outbox dispatcher polls once a second: SQL text at Information would drown every other log line.
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.Warning);
+        builder.AddRedactedRequestLogging();
         builder.Services.Configure<KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
         builder.Services.AddProblemDetails();
         // Minimal APIs answer malformed JSON with a bare 400 unless told to throw; the exception handler below turns
@@ -51,6 +52,7 @@ public static class PlatformExtensions
     public static WebApplication UsePlatformDefaults(this WebApplication app)
     {
         app.UseForwardedHeaders();
+        app.UseRedactedRequestLogging();
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             ExceptionHandler = WriteExceptionProblem,

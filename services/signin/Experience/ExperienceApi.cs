@@ -41,7 +41,8 @@ public static partial class ExperienceApi
 
     public static IEndpointRouteBuilder MapExperienceApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/experience").WithTags("Experience").AddEndpointFilter(DependencyUnavailable);
+        var group = app.MapGroup("/api/experience").WithTags("Experience").AddEndpointFilter(Sessions.CrossSiteRequests.Refuse)
+            .AddEndpointFilter(DependencyUnavailable);
         group.MapPut("", StartEvent);
         group.MapPut("/interaction-event", SwitchEvent);
         group.MapGet("/interaction", GetInteraction);

@@ -50,6 +50,10 @@ public static class OidcServerExtensions
                 o.SetRefreshTokenReuseLeeway(TimeSpan.Zero);
                 o.SetAccessTokenLifetime(TimeSpan.FromHours(1)).SetRefreshTokenLifetime(TimeSpan.FromDays(14))
                  .SetAuthorizationCodeLifetime(TimeSpan.FromMinutes(1));
+                o.AddEventHandler(CodeChallengeFormatCheck.Descriptor);
+                o.RemoveEventHandler(OpenIddictServerHandlers.Exchange.ValidateCodeVerifier.Descriptor);
+                o.AddEventHandler(CodeVerifierCheckThatRevokes.Descriptor);
+                o.AddEventHandler(IntrospectionCallerCheck.Descriptor);
                 o.AddEventHandler(ClientCredentialsGrantHandler.Descriptor);
                 o.AddEventHandler(SkipClientCredentialsTokenEntry.Descriptor);
                 o.AddEventHandler(RefreshUserCheckHandler.Descriptor);
