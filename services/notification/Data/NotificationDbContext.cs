@@ -59,6 +59,13 @@ public sealed class NotificationDbContext(DbContextOptions<NotificationDbContext
             e.Property(x => x.Status).HasColumnName("status").HasMaxLength(16);
             e.Property(x => x.Error).HasColumnName("error").HasMaxLength(500);
             e.Property(x => x.CreatedAt).HasColumnName("created_at");
+            // Keep in step with Data/Migrations/0003_pending_code_deliveries.sql.
+            e.Property(x => x.Subject).HasColumnName("subject").HasMaxLength(200);
+            e.Property(x => x.Text).HasColumnName("text").HasMaxLength(1000);
+            e.Property(x => x.Attempts).HasColumnName("attempts");
+            e.Property(x => x.NextAttemptAt).HasColumnName("next_attempt_at");
+            e.Property(x => x.ExpiresAt).HasColumnName("expires_at");
+            e.HasIndex(x => x.NextAttemptAt).HasFilter("status = 'pending'").HasDatabaseName("ix_deliveries_pending");
         });
         modelBuilder.Entity<DevSmsMessage>(e =>
         {

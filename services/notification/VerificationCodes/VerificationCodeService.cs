@@ -17,14 +17,17 @@ public sealed class VerificationCodeOptions
 }
 
 public sealed class VerificationCodeService(
-    NotificationDbContext db, EmailSender email, SmsSender sms, TimeProvider clock,
-    Microsoft.Extensions.Options.IOptions<VerificationCodeOptions> options, ILogger<VerificationCodeService> logger)
+    NotificationDbContext db, DeliveryProviders providers, CodeDeliverySignal deliveries, TimeProvider clock,
+    Microsoft.Extensions.Options.IOptions<VerificationCodeOptions> options)
 {
     private VerificationCodeOptions Options => options.Value;
 
     public async Task<Results<Created<CreateVerificationCodeResponse>, ProblemHttpResult>> CreateAsync(
         CodeBinding binding, string? locale, bool deliver, int? lifetimeSeconds, int? maxAttempts, CancellationToken ct)
     {
+        // Before anything else, and whether or not the code will be sent: the answer must not depend on the address.
+        if (!providers.CanDeliver(binding.Channel))
+            return PlatformProblems.Create(503, "connector.not_found", $"No {binding.Channel} provider is configured; no code can be sent.");
         var lifetime = TimeSpan.FromSeconds(lifetimeSeconds ?? Options.LifetimeSeconds);
         var code = CodeHasher.NewCode();
         var id = CodeHasher.NewId();
@@ -62,6 +65,18 @@ public sealed class VerificationCodeService(
                     && c.Recipient == binding.Recipient && c.ConsumedAt == null && c.VoidedAt == null)
                 .ExecuteUpdateAsync(s => s.SetProperty(c => c.VoidedAt, now), ct);
             db.VerificationCodes.Add(row);
+            // The message is queued in the same transaction, and sent after the answer: the answer never waits on
+            // SMTP/SMS, so a known address (deliver) and an unknown one (not) answer alike. deliver:false
+            // (anti-enumeration): the code exists and can be "verified" (it never matches) but nothing is queued.
+            if (deliver)
+            {
+                var message = MessageTemplates.Render(binding.Purpose, locale, code, lifetime);
+                db.Deliveries.Add(new DeliveryRecord
+                {
+                    Channel = binding.Channel, Recipient = binding.Recipient, Purpose = binding.Purpose, Status = DeliveryStatus.Pending,
+                    Subject = message.Subject, Text = message.Text, CreatedAt = now, NextAttemptAt = now, ExpiresAt = row.ExpiresAt,
+                });
+            }
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
             return 0;
@@ -70,37 +85,8 @@ public sealed class VerificationCodeService(
             return PlatformProblems.Create(429, "verification_code.too_many_requests",
                 $"Too many codes requested for this recipient; retry after {retryAfter} s.", new { retryAfter });
 
-        var created = TypedResults.Created($"/internal/verification-codes/{id}", new CreateVerificationCodeResponse(id, row.ExpiresAt.ToUnixTimeMilliseconds()));
-        if (!deliver) return created; // anti-enumeration: exists, verifiable (it will never match), never sent
-
-        // After the commit: a delivered code always exists. A failed delivery is reported; the row simply expires.
-        var message = MessageTemplates.Render(binding.Purpose, locale, code, lifetime);
-        string status;
-        string? error = null;
-        try
-        {
-            var outcome = binding.Channel == "email"
-                ? await email.SendAsync(binding.Recipient, message, ct)
-                : await sms.SendAsync(binding.Recipient, message, ct);
-            status = outcome == SendOutcome.Sent ? DeliveryStatus.Sent : DeliveryStatus.Skipped;
-            if (outcome == SendOutcome.Skipped) error = binding.Channel == "email" ? "Smtp:Host is not configured" : "Sms:Endpoint is not configured";
-        }
-        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
-        {
-            logger.LogWarning(e, "Delivery of a {Purpose} code by {Channel} failed", binding.Purpose, binding.Channel);
-            status = DeliveryStatus.Failed;
-            error = e.GetType().Name + ": " + e.Message;
-        }
-        db.ChangeTracker.Clear();
-        db.Deliveries.Add(new DeliveryRecord
-        {
-            Channel = binding.Channel, Recipient = binding.Recipient, Purpose = binding.Purpose, Status = status,
-            Error = error is { Length: > 500 } ? error[..500] : error, CreatedAt = clock.GetUtcNow(),
-        });
-        await db.SaveChangesAsync(CancellationToken.None);
-        return status == DeliveryStatus.Failed
-            ? PlatformProblems.Create(502, "connector.general", $"The {binding.Channel} provider did not accept the message.")
-            : created;
+        if (deliver) deliveries.Notify();
+        return TypedResults.Created($"/internal/verification-codes/{id}", new CreateVerificationCodeResponse(id, row.ExpiresAt.ToUnixTimeMilliseconds()));
     }
 
     /// <summary>

@@ -127,7 +127,7 @@ public static partial class ExperienceApi
                 purpose, identifier.Type == "email" ? "email" : "sms", normalized.Value, interaction.Id, Locale(c.Http, interaction, settings),
                 deliver, settings.VerificationCodePolicy.ExpirationDuration, settings.VerificationCodePolicy.MaxRetryAttempts), c.Cancellation);
         }
-        catch (NotificationProblemException e) when (e.Status is 400 or 429 or 502)
+        catch (NotificationProblemException e) when (e.Status is 400 or 429 or 503)
         {
             return CodeRefused(c.Http, e);
         }

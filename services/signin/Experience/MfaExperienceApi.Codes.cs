@@ -34,7 +34,7 @@ public static partial class MfaExperienceApi
                 "MfaVerification", factor == EmailCode ? "email" : "sms", recipient, interaction.Id, ExperienceApi.Locale(c.Http, interaction, settings),
                 Deliver: true, settings.VerificationCodePolicy.ExpirationDuration, settings.VerificationCodePolicy.MaxRetryAttempts), c.Cancellation);
         }
-        catch (NotificationProblemException e) when (e.Status is 400 or 429 or 502)
+        catch (NotificationProblemException e) when (e.Status is 400 or 429 or 503)
         {
             return ExperienceApi.CodeRefused(c.Http, e);
         }

@@ -13,6 +13,9 @@ public sealed class NotificationProblemException(int status, string code, string
     public int Status { get; } = status;
     public string Code { get; } = code;
     public JsonElement? ProblemData { get; } = data;
+
+    /// <summary>notification has no provider for the channel (503): no code can be sent, whoever asks.</summary>
+    public const string NoProvider = "connector.not_found";
 }
 
 /// <summary>Typed client of notification's <c>/internal/verification-codes</c> (service discovery name <c>http://notification</c>).</summary>
@@ -41,8 +44,10 @@ public sealed class NotificationClient(HttpClient http)
     {
         if (response.IsSuccessStatusCode) return;
         var problem = await InternalProblem.ReadAsync(response, ct);
-        // Only notification's own coded answers are the user's business; anything else means the service is not usable now.
-        if (problem?.Code is null || response.StatusCode >= HttpStatusCode.InternalServerError && response.StatusCode != HttpStatusCode.BadGateway)
+        // Only notification's own coded answers are the user's business (503 connector.not_found: the channel has no
+        // provider, so no code can be sent); anything else means the service is not usable now.
+        if (problem?.Code is null || response.StatusCode >= HttpStatusCode.InternalServerError
+            && !(response.StatusCode == HttpStatusCode.ServiceUnavailable && problem.Code == NotificationProblemException.NoProvider))
             throw new HttpRequestException($"notification answered {(int)response.StatusCode}", null, response.StatusCode);
         throw new NotificationProblemException((int)response.StatusCode, problem.Code, problem.Detail, problem.Data);
     }
