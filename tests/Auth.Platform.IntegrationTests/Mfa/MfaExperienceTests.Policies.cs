@@ -31,7 +31,7 @@ public sealed partial class MfaExperienceTests
 
             var sent = await JsonAsync(await browser.ExperienceAsync(HttpMethod.Post, "/verification/mfa-verification-code", new { identifierType }));
             var verificationId = sent.GetProperty("verificationId").GetString();
-            var message = Assert.Single(await Stack.MailToAsync(inbox, Ct));
+            var message = Assert.Single(await Stack.MailToAsync(inbox, 1, Ct));
             var code = DevInbox.CodeIn(message.Text);
             if (identifierType == "email") Assert.Equal("Your two-step verification code", message.Subject);
 
@@ -98,7 +98,7 @@ public sealed partial class MfaExperienceTests
             var sent = await JsonAsync(await browser.ExperienceAsync(HttpMethod.Post, "/verification/verification-code",
                 new { identifier = new { type = "email", value = address }, interactionEvent = "SignIn" }));
             var verificationId = sent.GetProperty("verificationId").GetString();
-            var code = DevInbox.CodeIn((await Stack.MailToAsync(inbox, Ct)).Last().Text);
+            var code = DevInbox.CodeIn((await Stack.MailToAsync(inbox, 1, Ct)).Last().Text);
             using (var verified = await browser.ExperienceAsync(HttpMethod.Post, "/verification/verification-code/verify",
                 new { identifier = new { type = "email", value = address }, verificationId, code }))
                 Assert.Equal(HttpStatusCode.OK, verified.StatusCode);
@@ -136,7 +136,7 @@ public sealed partial class MfaExperienceTests
             var browser = await SignInWithPasswordAsync(username);
             var sent = await JsonAsync(await browser.ExperienceAsync(HttpMethod.Post, "/verification/mfa-verification-code", new { identifierType = "email" }));
             var verificationId = sent.GetProperty("verificationId").GetString();
-            var code = DevInbox.CodeIn(Assert.Single(await Stack.MailToAsync(inbox, Ct)).Text);
+            var code = DevInbox.CodeIn(Assert.Single(await Stack.MailToAsync(inbox, 1, Ct)).Text);
             var wrong = code == "000000" ? "111111" : "000000";
             for (var i = 0; i < 3; i++)
                 await ProblemAsync(await browser.ExperienceAsync(HttpMethod.Post, "/verification/mfa-verification-code/verify",
@@ -241,7 +241,7 @@ public sealed partial class MfaExperienceTests
             var sent = await JsonAsync(await browser.ExperienceAsync(HttpMethod.Post, "/verification/verification-code",
                 new { identifier = new { type = "email", value = email }, interactionEvent = "SignIn" }));
             var verificationId = sent.GetProperty("verificationId").GetString();
-            var message = Assert.Single(await Stack.MailToAsync(email, Ct));
+            var message = Assert.Single(await Stack.MailToAsync(email, 1, Ct));
             Assert.Equal("Set up two-step verification", message.Subject);
             using (var verified = await browser.ExperienceAsync(HttpMethod.Post, "/verification/verification-code/verify",
                 new { identifier = new { type = "email", value = email }, verificationId, code = DevInbox.CodeIn(message.Text) }))
@@ -300,7 +300,7 @@ public sealed partial class MfaExperienceTests
                 new { identifier = new { type = "email", value = email }, interactionEvent = "SignIn" }));
             var verificationId = sent.GetProperty("verificationId").GetString();
             using (var verified = await attacker.ExperienceAsync(HttpMethod.Post, "/verification/verification-code/verify",
-                new { identifier = new { type = "email", value = email }, verificationId, code = DevInbox.CodeIn(Assert.Single(await Stack.MailToAsync(email, Ct)).Text) }))
+                new { identifier = new { type = "email", value = email }, verificationId, code = DevInbox.CodeIn(Assert.Single(await Stack.MailToAsync(email, 1, Ct)).Text) }))
                 Assert.Equal(HttpStatusCode.OK, verified.StatusCode);
             using (var profile = await attacker.ExperienceAsync(HttpMethod.Post, "/profile", new { type = "email", verificationId }))
                 Assert.Equal(HttpStatusCode.NoContent, profile.StatusCode);

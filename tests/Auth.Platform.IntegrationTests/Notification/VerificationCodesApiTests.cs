@@ -184,8 +184,11 @@ public sealed class VerificationCodesApiTests(PlatformStackFixture fixture)
         var created = await CreateAsync(new { purpose = "MfaVerification", channel = "sms", recipient = phone, interactionId = "i-sms" });
 
         using var http = await ClientAsync();
-        var messages = await http.GetFromJsonAsync<JsonElement>("/internal/dev/sms?to=" + Uri.EscapeDataString(phone), Ct);
-        var text = Assert.Single(messages.EnumerateArray()).GetProperty("text").GetString()!;
+        // Sent after the answer: wait for it in the development inbox.
+        var messages = await Eventually.ReturnsAsync(async () =>
+            await http.GetFromJsonAsync<JsonElement>("/internal/dev/sms?to=" + Uri.EscapeDataString(phone), Ct) is { ValueKind: JsonValueKind.Array } m
+            && m.GetArrayLength() > 0 ? m.EnumerateArray().ToList() : null, TimeSpan.FromSeconds(10), "an SMS to " + phone);
+        var text = Assert.Single(messages).GetProperty("text").GetString()!;
         Assert.StartsWith("Use this code to complete two-step verification:", text);
 
         using var response = await VerifyAsync(created.Id, phone, CodeIn(text));
