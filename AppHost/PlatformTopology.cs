@@ -85,6 +85,9 @@ public static class PlatformTopology
         var gateway = builder.AddProject("gateway", "gateway/Auth.Platform.Gateway.csproj")
             .WithExternalHttpEndpoint(builder.Configuration.GetValue("Gateway:Port", DefaultGatewayPort));
         foreach (var project in projects) gateway.WithReference(project).WaitFor(project);
+        // The per-client rate limit (Gateway:RateLimit:*, on by default) can be tuned per run: the test host raises it.
+        foreach (var (key, value) in builder.Configuration.GetSection("Gateway:RateLimit").AsEnumerable(makePathsRelative: true))
+            if (value is not null) gateway.WithEnvironment("Gateway__RateLimit__" + key.Replace(":", "__", StringComparison.Ordinal), value);
 
         // Every project builds absolute URLs (issuer, redirects) from the one public origin: the gateway.
         foreach (var project in projects.Append(gateway)) project.WithEnvironment("Platform__PublicUrl", gateway.GetEndpoint());

@@ -28,6 +28,7 @@ public static class PlatformExtensions
     {
         // The outbox dispatcher polls once a second: SQL text at Information would drown every other log line.
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.Warning);
+        builder.AddRedactedRequestLogging();
         builder.Services.Configure<KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
         builder.Services.AddProblemDetails();
         // Minimal APIs answer malformed JSON with a bare 400 unless told to throw; the exception handler below turns
@@ -47,10 +48,11 @@ public static class PlatformExtensions
         return builder;
     }
 
-    /// <summary>Forwarded headers first (so every later component sees the public URL), then problem details.</summary>
+    /// <summary>Forwarded headers first (so every later component sees the public URL), then problem details, then the hostile-input rule.</summary>
     public static WebApplication UsePlatformDefaults(this WebApplication app)
     {
         app.UseForwardedHeaders();
+        app.UseRedactedRequestLogging();
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             ExceptionHandler = WriteExceptionProblem,
@@ -73,6 +75,8 @@ public static class PlatformExtensions
             };
             await PlatformProblems.Write(ctx.HttpContext, response.StatusCode, code, detail);
         });
+        app.UseHostileInputGuard();
+        app.MapEndpointCatalog();
         return app;
     }
 

@@ -1,3 +1,4 @@
+using Auth.Platform.Gateway.Limits;
 using Auth.Platform.Gateway.Routing;
 using Auth.Platform.Gateway.Security;
 using Microsoft.AspNetCore.Diagnostics;
@@ -15,6 +16,9 @@ public static class GatewayExtensions
         // services compute. Services trust the gateway's headers (AddPlatformDefaults); the gateway trusts none.
         builder.Services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.None);
         builder.Services.AddGatewayCors();
+        builder.Services.AddClientRateLimiting(builder.Configuration);
+        // The gateway streams bodies through; each service applies the hostile-input rule to what it receives.
+        builder.Services.Configure<HostileInputOptions>(o => o.Enabled = false);
         // YARP's default transforms set X-Forwarded-For/Proto/Host (replacing what the client sent) and keep the
         // original Host out of the way, so services see the public URL through their forwarded-headers middleware.
         // Destinations are service names (http://signin); service discovery expands them into the endpoints the AppHost
@@ -25,14 +29,19 @@ public static class GatewayExtensions
         return builder;
     }
 
-    /// <summary>Security headers, the /internal block, then routing and CORS; call before the endpoints are mapped.</summary>
+    /// <summary>
+    /// Security headers, the /internal block and the body limit, then routing, CORS (so a 429 is readable cross-origin)
+    /// and the per-client rate limit; call before the endpoints are mapped.
+    /// </summary>
     public static WebApplication UseGateway(this WebApplication app)
     {
         app.UseSecurityHeaders();
         app.UsePlatformDefaults();
         app.UseInternalPathBlock();
+        app.UseRequestBodyLimit();
         app.UseRouting();
         app.UseGatewayCors();
+        app.UseRateLimiter();
         return app;
     }
 
@@ -51,6 +60,11 @@ public static class GatewayExtensions
             // A destination that is down or slow becomes a problem with a stable code instead of an empty 502/504.
             var error = context.GetForwarderErrorFeature();
             if (error is null || context.Response.HasStarted) return;
+            if (RequestBodyLimit.IsBodyTooLarge(error))
+            {
+                await RequestBodyLimit.WriteAsync(context);
+                return;
+            }
             var timedOut = error.Error is ForwarderError.RequestTimedOut;
             var status = timedOut ? StatusCodes.Status504GatewayTimeout
                 : context.Response.StatusCode >= 500 ? context.Response.StatusCode : StatusCodes.Status502BadGateway;

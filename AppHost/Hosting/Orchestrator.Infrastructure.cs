@@ -116,7 +116,7 @@ public sealed partial class Orchestrator
         {
             Directory.CreateDirectory(PostgresData);
             var passwordFile = Path.Combine(_options.DataDirectory, "postgres-initdb-password");
-            await File.WriteAllTextAsync(passwordFile, password, ct);
+            WriteOwnerOnly(passwordFile, password);
             try
             {
                 await ChownAsync("postgres", PostgresData);
@@ -214,6 +214,9 @@ public sealed partial class Orchestrator
         ["RABBITMQ_LOG_BASE"] = Path.Combine(RabbitDirectory, "log"),
         ["RABBITMQ_ENABLED_PLUGINS_FILE"] = Path.Combine(RabbitDirectory, "enabled_plugins"),
         ["RABBITMQ_PID_FILE"] = RabbitPidFile,
+        // Development tools listen on loopback only: epmd (when this node starts it) and the distribution port.
+        ["ERL_EPMD_ADDRESS"] = "127.0.0.1",
+        ["RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS"] = "-kernel inet_dist_use_interface {127,0,0,1}",
     };
 
     private async Task StopRabbitMQAsync(ResourceRuntime runtime)

@@ -263,9 +263,22 @@ public sealed partial class Orchestrator : IAsyncDisposable
         if (!parameter.Secret) throw new ResourceStartException($"Parameter '{parameter.Name}' is not set: add {parameter.ConfigurationKey} to the configuration.");
         var value = GenerateSecret();
         Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-        File.WriteAllText(file, value);
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        WriteOwnerOnly(file, value);
         return (value, true);
+    }
+
+    /// <summary>
+    /// Writes a file that holds secrets (generated passwords, the admin client secret) readable by its owner only:
+    /// created 0600, never world-readable even for a moment.
+    /// </summary>
+    internal static void WriteOwnerOnly(string path, string contents)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        using (var stream = new FileStream(path, options))
+        using (var writer = new StreamWriter(stream)) writer.Write(contents);
+        // FileMode.Create keeps an existing file's mode: tighten one left by an older version.
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
     }
 
     private static string GenerateSecret() =>
@@ -348,7 +361,7 @@ public sealed partial class Orchestrator : IAsyncDisposable
         lock (_lock)
         {
             var temporary = ResourcesFile + ".tmp";
-            File.WriteAllText(temporary, document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            WriteOwnerOnly(temporary, document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
             File.Move(temporary, ResourcesFile, overwrite: true);
         }
     }

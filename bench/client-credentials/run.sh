@@ -17,7 +17,7 @@ echo "Building (Release)..." >&2
 dotnet build "$root/AppHost" -c Release -v q -nologo >/dev/null
 echo "Starting the stack (gateway port $gateway_port)..." >&2
 ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
-  dotnet "$root/AppHost/bin/Release/net10.0/Auth.Platform.AppHost.dll" --Gateway:Port "$gateway_port" --AppHost:DataDir "$data/stack" \
+  dotnet "$root/AppHost/bin/Release/net10.0/Auth.Platform.AppHost.dll" --Gateway:Port "$gateway_port" --Gateway:RateLimit:Enabled false --AppHost:DataDir "$data/stack" \
   > "$data/stack.log" 2>&1 &
 stack_pid=$!
 for i in $(seq 1 180); do [ -f "$data/stack/resources.json" ] && curl -sf "http://localhost:$gateway_port/health" >/dev/null && break; sleep 1; done

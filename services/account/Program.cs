@@ -1,4 +1,6 @@
+using Auth.Platform.Account.AccountCenter;
 using Auth.Platform.Account.Data;
+using Auth.Platform.Account.MyAccount;
 using Auth.Platform.Account.Users;
 using Auth.Platform.BuildingBlocks.Persistence;
 
@@ -15,4 +17,6 @@ app.UseAuthorization();
 app.MapDefaultEndpoints();
 app.MapInternalUsersApi();
 app.MapManagementUsersApi();
+app.MapAccountCenterApi();
+app.MapMyAccountApi();
 app.Run();

@@ -33,7 +33,25 @@ public sealed class HostedUi(PlatformStack stack) : IAsyncDisposable
         privacyPolicyUrl = (string?)null,
         branding = new { displayName = (string?)null, primaryColor = (string?)null },
         mfa = new { factors = Array.Empty<string>(), policy = "UserControlled" },
+        sentinelPolicy = new { maxAttempts = 100, lockoutDuration = 60 },
     };
+
+    /// <summary>An email tenant: sign up with a verified email (no password), sign in by code or password (code first).</summary>
+    public static readonly object EmailTenant = new
+    {
+        signUp = new { identifiers = new[] { "email" }, password = false, verify = true },
+        signIn = new
+        {
+            methods = new object[]
+            {
+                new { identifier = "email", password = true, verificationCode = true, isPasswordPrimary = false },
+                new { identifier = "username", password = true, verificationCode = false, isPasswordPrimary = true },
+            },
+        },
+    };
+
+    /// <summary>What the client that sent each authorization request (by its unique <c>state</c>) needs to redeem the code.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string Issuer, string ClientId, string Verifier)> PendingRequests = new();
 
     public Uri Gateway => stack.GatewayUrl;
 
@@ -54,12 +72,18 @@ public sealed class HostedUi(PlatformStack stack) : IAsyncDisposable
         return app["id"]!.GetValue<string>();
     }
 
-    /// <summary>An authorization request as a public client sends it (PKCE S256), plus Logto's authentication parameters.</summary>
+    /// <summary>
+    /// An authorization request as a public client sends it (PKCE S256), plus Logto's authentication parameters. Its
+    /// verifier is kept under its unique <c>state</c>, so <see cref="CallbackAsync"/> can redeem the code as that client.
+    /// </summary>
     public string AuthorizeUrl(string clientId, string extra = "")
     {
-        var challenge = Base64Url(SHA256.HashData(Encoding.ASCII.GetBytes(Base64Url(RandomNumberGenerator.GetBytes(32)))));
+        var verifier = Base64Url(RandomNumberGenerator.GetBytes(32));
+        var challenge = Base64Url(SHA256.HashData(Encoding.ASCII.GetBytes(verifier)));
+        var state = "s" + Guid.NewGuid().ToString("N");
+        PendingRequests[state] = (new Uri(Gateway, "/oidc").ToString(), clientId, verifier);
         return new Uri(Gateway, "/oidc/auth").ToString() + "?client_id=" + Uri.EscapeDataString(clientId) + "&response_type=code&scope=openid%20profile"
-            + "&redirect_uri=" + Uri.EscapeDataString(RedirectUri) + "&state=s1&code_challenge=" + challenge + "&code_challenge_method=S256" + extra;
+            + "&redirect_uri=" + Uri.EscapeDataString(RedirectUri) + "&state=" + state + "&code_challenge=" + challenge + "&code_challenge_method=S256" + extra;
     }
 
     public async Task PatchSettingsAsync(object patch)
@@ -96,10 +120,20 @@ public sealed class HostedUi(PlatformStack stack) : IAsyncDisposable
         return (page, callback.Task);
     }
 
+    /// <summary>
+    /// The client's side of the callback: the code is redeemed by npm openid-client (state, iss, PKCE, ID token signature
+    /// and claims checked), as the application would, so a flow passes only when it really yields tokens.
+    /// </summary>
     public static async Task<string> CallbackAsync(Task<string> callback)
     {
         var url = await callback.WaitAsync(TimeSpan.FromSeconds(30), Ct);
         Assert.Matches("[?&]code=[^&]+", url);
+        var state = System.Web.HttpUtility.ParseQueryString(new Uri(url).Query)["state"];
+        if (state is null || !PendingRequests.TryRemove(state, out var request))
+            throw new Xunit.Sdk.XunitException("The callback answers no request built by AuthorizeUrl (or was already redeemed): " + url);
+        var tokens = await NodePeers.RunAsync("rp.mjs", "callback", "--issuer", request.Issuer, "--client-id", request.ClientId,
+            "--callback-url", url, "--code-verifier", request.Verifier, "--state", state, "--no-refresh-checks", "true");
+        Assert.False(string.IsNullOrEmpty(tokens["idTokenClaims"]?["sub"]?.GetValue<string>()), "openid-client got no ID token: " + tokens.ToJsonString());
         return url;
     }
 

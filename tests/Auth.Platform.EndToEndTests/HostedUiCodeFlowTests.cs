@@ -14,19 +14,7 @@ public sealed class HostedUiCodeFlowTests(PlatformStackFixture fixture) : IAsync
     private const string Password = "correct horse battery staple";
     private readonly HostedUi _ui = new(fixture.Stack);
 
-    /// <summary>An email tenant: sign up with a verified email (no password), sign in by code or password (code first).</summary>
-    private static readonly object EmailTenant = new
-    {
-        signUp = new { identifiers = new[] { "email" }, password = false, verify = true },
-        signIn = new
-        {
-            methods = new object[]
-            {
-                new { identifier = "email", password = true, verificationCode = true, isPasswordPrimary = false },
-                new { identifier = "username", password = true, verificationCode = false, isPasswordPrimary = true },
-            },
-        },
-    };
+    private static readonly object EmailTenant = HostedUi.EmailTenant;
 
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Auth.Platform.Testing;
 using Microsoft.Playwright;
 
@@ -82,55 +81,53 @@ public sealed class HostedUiTests(PlatformStackFixture fixture) : IAsyncLifetime
     [Fact]
     public async Task Axe_FindsNoSeriousOrCriticalViolation_OnTheCodeScreen()
     {
+        await _ui.PatchSettingsAsync(HostedUi.EmailTenant);
+        var email = HostedUi.NewEmail();
+        await _ui.CreateUserAsync(new { primaryEmail = email });
         var clientId = await _ui.CreateSpaAsync();
-        var (page, _) = await _ui.NewPageAsync(bypassCsp: true);
-        // The screen's markup is under test here, so the API answers are fixed in the browser: an email-code tenant and a
-        // code that was sent. The real flow through maildev is in HostedUiCodeFlowTests.
-        await page.RouteAsync("**/api/.well-known/sign-in-exp", async route =>
-        {
-            var response = await route.FetchAsync();
-            var settings = JsonNode.Parse(await response.TextAsync())!.AsObject();
-            settings["signIn"] = JsonNode.Parse("""{"methods":[{"identifier":"email","password":true,"verificationCode":true,"isPasswordPrimary":false}]}""");
-            await route.FulfillAsync(new() { Response = response, Body = settings.ToJsonString() });
-        });
-        await page.RouteAsync("**/api/experience", route => route.FulfillAsync(new() { Status = 204 }));
-        await page.RouteAsync("**/api/experience/verification/verification-code", route =>
-            route.FulfillAsync(new() { Status = 200, ContentType = "application/json", Body = """{"verificationId":"stub"}""" }));
-        await page.RouteAsync("**/api/experience/verification/verification-code/verify", route =>
-            route.FulfillAsync(new() { Status = 400, ContentType = "application/problem+json", Body = """{"code":"verification_code.code_mismatch"}""" }));
+        var (page, callback) = await _ui.NewPageAsync(bypassCsp: true);
 
         await page.GotoAsync(_ui.AuthorizeUrl(clientId));
-        await page.FillAsync("#identifier", "someone@example.com");
+        await page.FillAsync("#identifier", email);
         await page.ClickAsync("button[type=submit]");
         await Assertions.Expect(page.Locator("#code")).ToBeFocusedAsync();
-        await Assertions.Expect(page.Locator("#message")).ToContainTextAsync("someone@example.com");
+        await Assertions.Expect(page.Locator("#message")).ToContainTextAsync(email);
         await Assertions.Expect(page.Locator("#resend")).ToBeDisabledAsync();
         await Assertions.Expect(page.Locator("#resend")).ToContainTextAsync(" s");
         await Assertions.Expect(page.Locator("#switch-method")).ToBeVisibleAsync();
         await HostedUi.AssertAccessibleAsync(page, "code");
 
-        await page.FillAsync("#code", "123456"); // six digits submit by themselves
+        // The real code from maildev, and a wrong one made from it: six digits submit by themselves.
+        var code = await _ui.MailedCodeAsync(email);
+        await page.FillAsync("#code", ((int.Parse(code, System.Globalization.CultureInfo.InvariantCulture) + 1) % 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture));
         await Assertions.Expect(page.Locator("#error")).ToHaveTextAsync("The code is incorrect. Check it and try again.");
         await Assertions.Expect(page.Locator("#code")).ToHaveAttributeAsync("aria-invalid", "true");
         await HostedUi.AssertAccessibleAsync(page, "code with an error");
+
+        await page.FillAsync("#code", code);
+        await HostedUi.CallbackAsync(callback);
     }
 
     [Fact]
     public async Task Lockout_ShowsALocalisedMessageWithTheWait()
     {
+        // A real lockout: the sentinel locks an identifier after sentinelPolicy.maxAttempts failures for lockoutDuration minutes.
+        await _ui.PatchSettingsAsync(new { sentinelPolicy = new { maxAttempts = 2, lockoutDuration = 10 } });
         var clientId = await _ui.CreateSpaAsync();
         var (page, _) = await _ui.NewPageAsync();
-        // The lockout answer as the contract defines it (429, data.retryAfter in seconds); the lead's sentinel produces it for real.
-        await page.RouteAsync("**/api/experience/verification/password", route => route.FulfillAsync(new()
-        {
-            Status = 429, ContentType = "application/problem+json", Headers = new Dictionary<string, string> { ["Retry-After"] = "600" },
-            Body = """{"code":"session.verification_blocked_too_many_attempts","data":{"retryAfter":600}}""",
-        }));
         await page.GotoAsync(_ui.AuthorizeUrl(clientId, "&ui_locales=fr"));
-        await page.FillAsync("#identifier", "alice");
-        await page.FillAsync("#password", "whatever it is");
-        await page.ClickAsync("button[type=submit]");
-        await Assertions.Expect(page.Locator("#error")).ToHaveTextAsync("Trop de tentatives échouées. Par sécurité, réessayez dans 10 minutes.");
+        await page.FillAsync("#identifier", HostedUi.NewUsername());
+
+        // Each attempt waits for the server's own answer: two wrong passwords, then the lock.
+        foreach (var expected in new[] { 422, 422, 429 })
+        {
+            await page.FillAsync("#password", "whatever it is");
+            var answer = await page.RunAndWaitForResponseAsync(() => page.ClickAsync("button[type=submit]"),
+                r => r.Url.EndsWith("/api/experience/verification/password", StringComparison.Ordinal));
+            Assert.Equal(expected, answer.Status);
+        }
+        var error = page.Locator("#error");
+        await Assertions.Expect(error).ToHaveTextAsync("Trop de tentatives échouées. Par sécurité, réessayez dans 10 minutes.");
     }
 
     [Fact]

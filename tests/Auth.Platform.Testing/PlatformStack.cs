@@ -57,6 +57,9 @@ public sealed class PlatformStack : IAsyncDisposable
         var serviceClientSecret = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
         settings["Bootstrap:ServiceClients:0:ClientId"] = ServiceClientId;
         settings["Bootstrap:ServiceClients:0:ClientSecret"] = serviceClientSecret;
+        // Every test request comes from loopback: the gateway's per-client limit would throttle whole suites. The
+        // limit itself is proven by the gateway tests (InputGatewayLimitsTests); a test may set it back.
+        settings["Gateway:RateLimit:PermitLimit"] = "1000000";
         foreach (var (key, value) in options.Configuration) settings[key] = value;
         var configuration = new ConfigurationBuilder()
             .AddEnvironmentVariables()

@@ -1,7 +1,7 @@
 // An independent relying party built on openid-client (OpenID Certified), driven by the end-to-end tests.
 // Each sub-command prints one JSON object on stdout; failures print {"error": ...} and exit 1.
 //   node rp.mjs authorize --issuer URL --client-id ID --redirect-uri URI [--scope S] [--extra k=v ...]
-//   node rp.mjs callback  --issuer URL --client-id ID --callback-url URL --code-verifier V --state S --nonce N [--no-refresh-checks true]
+//   node rp.mjs callback  --issuer URL --client-id ID --callback-url URL --code-verifier V --state S [--nonce N] [--no-refresh-checks true]
 //   node rp.mjs end-session --issuer URL --client-id ID --id-token-hint T --post-logout-redirect-uri URI --state S
 import * as client from 'openid-client';
 

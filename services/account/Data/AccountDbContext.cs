@@ -1,6 +1,7 @@
 using Auth.Platform.BuildingBlocks.Messaging;
 using Microsoft.EntityFrameworkCore;
 
+using Auth.Platform.Account.AccountCenter;
 using Auth.Platform.Account.Identifiers;
 
 namespace Auth.Platform.Account.Data;
@@ -13,6 +14,7 @@ public sealed class AccountDbContext(DbContextOptions<AccountDbContext> options)
     public const string PhoneIndex = "ux_users_primary_phone";
 
     public DbSet<User> Users => Set<User>();
+    public DbSet<AccountCenterSettings> AccountCenterSettings => Set<AccountCenterSettings>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -36,6 +38,14 @@ public sealed class AccountDbContext(DbContextOptions<AccountDbContext> options)
             e.HasIndex(x => x.PrimaryPhone).IsUnique().HasDatabaseName(PhoneIndex);
             // The Management API lists newest first.
             e.HasIndex(x => x.CreatedAt).HasDatabaseName("ix_users_created_at");
+        });
+        modelBuilder.Entity<AccountCenterSettings>(e =>
+        {
+            e.ToTable("account_center_settings");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasMaxLength(16);
+            e.Property(x => x.Fields).HasColumnType("jsonb");
+            e.Property(x => x.DeleteAccountUrl).HasMaxLength(2048);
         });
     }
 }

@@ -1,5 +1,6 @@
 using Auth.Platform.Account.Data;
 using Auth.Platform.Account.Identifiers;
+using Auth.Platform.Account.MyAccount;
 using Auth.Platform.Account.Passwords;
 using Auth.Platform.BuildingBlocks.Messaging;
 using Auth.Platform.BuildingBlocks.Persistence;
@@ -11,6 +12,7 @@ public static class AccountServices
     public static IHostApplicationBuilder AddAccountServices(this IHostApplicationBuilder builder)
     {
         builder.AddPlatformJwtAuthentication();
+        builder.AddMyAccountAuthentication();
         builder.AddPlatformDbContext<AccountDbContext>("accountdb");
         builder.AddPlatformMessaging<AccountDbContext>("account");
         builder.Services.AddSingleton(TimeProvider.System);

@@ -38,7 +38,7 @@ public static class InternalUsersApi
     private static async Task<Results<Ok<VerifyPasswordResponse>, ProblemHttpResult>> VerifyPassword(
         VerifyPasswordRequest request, UserDirectory directory, PasswordHasher hasher, CancellationToken ct)
     {
-        if (request.Identifier is not { Type: var type, Value: { Length: > 0 } value } || !UserDirectory.IsIdentifierType(type)
+        if (request.Identifier is not { Type: var type, Value: { } value } || !UserDirectory.IsIdentifierType(type) || !HostileText.IsIdentifier(value)
             || request.Password is not { Length: > 0 and <= UserDirectory.MaxPasswordLength } password)
             return UserErrors.InvalidInput("identifier {type: username|email|phone, value} and password are required.");
 
@@ -67,7 +67,7 @@ public static class InternalUsersApi
     private static async Task<Results<Ok<UserIdResponse>, ProblemHttpResult>> Lookup(
         [FromQuery] string? type, [FromQuery] string? value, UserDirectory directory, CancellationToken ct)
     {
-        if (!UserDirectory.IsIdentifierType(type) || string.IsNullOrEmpty(value))
+        if (!UserDirectory.IsIdentifierType(type) || !HostileText.IsIdentifier(value))
             return UserErrors.InvalidInput("type (username|email|phone) and value are required.");
         return await directory.FindByIdentifierAsync(type!, value, ct) is { } user
             ? TypedResults.Ok(new UserIdResponse(user.Id))
@@ -89,7 +89,7 @@ public static class InternalUsersApi
     private static Results<Ok<NormalizeIdentifierResponse>, ProblemHttpResult> NormalizeIdentifier(
         [FromQuery] string? type, [FromQuery] string? value, PhoneNumberNormalizer phones)
     {
-        if (string.IsNullOrWhiteSpace(value) || value.Length > 256) return UserErrors.InvalidInput("value is required (at most 256 characters).");
+        if (string.IsNullOrWhiteSpace(value) || !HostileText.IsIdentifier(value)) return UserErrors.InvalidInput("value is required (at most 256 characters).");
         return type switch
         {
             "email" => EmailAddressRules.IsValid(value)

@@ -6,6 +6,7 @@ using Auth.Platform.Mfa.BackupCodes;
 using Auth.Platform.Mfa.Data;
 using Auth.Platform.Mfa.Totp;
 using Auth.Platform.Mfa.WebAuthn;
+using Fido2NetLib;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -18,7 +19,7 @@ public sealed record TotpEnrolmentRequest(string? AccountName);
 public sealed record TotpEnrolmentResponse(string EnrolmentId, string Secret, string OtpAuthUri, string SecretQrCode, long ExpiresAt);
 public sealed record BackupCodeEnrolmentResponse(string EnrolmentId, string[] Codes, long ExpiresAt);
 public sealed record WebAuthnRegistrationRequest(string? UserName, string? DisplayName);
-public sealed record WebAuthnRegistrationResponse(string EnrolmentId, object RegistrationOptions, long ExpiresAt);
+public sealed record WebAuthnRegistrationResponse(string EnrolmentId, JsonElement RegistrationOptions, long ExpiresAt);
 public sealed record CodeRequest(string? Code);
 public sealed record PayloadRequest(JsonElement? Payload);
 /// <summary><c>ReplaceExisting</c>: a new TOTP replaces the user's current one (the recovery path: the caller has verified
@@ -28,11 +29,11 @@ public sealed record BindRequest(string? Name, bool? ReplaceExisting, bool? HasI
 public sealed record VerifiedResponse(bool Verified);
 public sealed record FactorVerifiedResponse(string UserId, string FactorId, int? RemainCodes);
 public sealed record AuthenticationRequest(string? UserId);
-public sealed record AuthenticationOptionsResponse(string AuthenticationId, object AuthenticationOptions, long ExpiresAt);
+public sealed record AuthenticationOptionsResponse(string AuthenticationId, JsonElement AuthenticationOptions, long ExpiresAt);
 
 /// <summary>Everything the handlers need, bound in one go.</summary>
 public sealed record MfaContext(MfaDbContext Db, AttemptGuard Guard, IDataProtectionProvider DataProtection, TimeProvider Clock,
-    IOptions<MfaOptions> Options, RelyingParty RelyingParty, ILogger<MfaContext> Logger, CancellationToken Cancellation)
+    IOptions<MfaOptions> Options, WebAuthnCeremonies WebAuthn, ILogger<MfaContext> Logger, CancellationToken Cancellation)
 {
     public IDataProtector TotpProtector => DataProtection.CreateProtector("Auth.Platform.Mfa.TotpSecret.v1");
     public IDataProtector StateProtector => DataProtection.CreateProtector("Auth.Platform.Mfa.ChallengeState.v1");
@@ -180,28 +181,20 @@ public static class MfaInternalApi
     {
         if (!ValidUserId(userId)) return InvalidInput("userId is invalid.");
         if (body?.UserName is { Length: > 128 } || body?.DisplayName is { Length: > 128 }) return InvalidInput("userName and displayName are at most 128 characters.");
-        var settings = c.Options.Value.WebAuthn;
-        var challenge = RandomNumberGenerator.GetBytes(32);
-        var existing = await c.Db.Factors.AsNoTracking().Where(f => f.UserId == userId && f.Type == FactorTypes.WebAuthn).ToListAsync(c.Cancellation);
-        var row = await SaveChallengeAsync(c, userId, ChallengePurposes.WebAuthnRegistration, TimeSpan.FromSeconds(settings.TimeoutSeconds + 30), null, challenge);
         var name = body?.UserName is { Length: > 0 } n ? n : userId;
-        var options = new
-        {
-            rp = new { id = c.RelyingParty.Id, name = c.RelyingParty.Name },
-            // The user handle is the user id: opaque and random already, and it is how a discoverable credential names its user.
-            user = new { id = Base64Url.EncodeToString(Encoding.UTF8.GetBytes(userId)), name, displayName = body?.DisplayName is { Length: > 0 } d ? d : name },
-            challenge = Base64Url.EncodeToString(challenge),
-            pubKeyCredParams = CoseAlgorithms.Supported.Select(alg => new { type = "public-key", alg }).ToArray(),
-            timeout = settings.TimeoutSeconds * 1000,
-            attestation = "none",
-            excludeCredentials = existing.Select(f => new { type = "public-key", id = Base64Url.EncodeToString(f.CredentialId), transports = SplitTransports(f.Transports) }).ToArray(),
-            // Discoverable, so the same credential can later sign in without a username (passkey).
-            authenticatorSelection = new { residentKey = "required", requireResidentKey = true, userVerification = settings.UserVerification },
-        };
-        return TypedResults.Created((string?)null, new WebAuthnRegistrationResponse(row.Id, options, row.ExpiresAt.ToUnixTimeMilliseconds()));
+        var options = c.WebAuthn.RegistrationOptions(userId, name, body?.DisplayName is { Length: > 0 } d ? d : name, await KnownCredentialsAsync(c, userId));
+        // The options sent are what the response is verified against (challenge, UV requirement, algorithms).
+        var json = options.ToJson();
+        var row = await SaveChallengeAsync(c, userId, ChallengePurposes.WebAuthnRegistration, CeremonyLifetime(c), json, options.Challenge);
+        return TypedResults.Created((string?)null, new WebAuthnRegistrationResponse(row.Id, JsonSerializer.Deserialize<JsonElement>(json), row.ExpiresAt.ToUnixTimeMilliseconds()));
     }
 
-    private static string[] SplitTransports(string? transports) => string.IsNullOrEmpty(transports) ? [] : transports.Split(',');
+    private static async Task<KnownCredential[]> KnownCredentialsAsync(MfaContext c, string userId) =>
+        [.. (await c.Db.Factors.AsNoTracking().Where(f => f.UserId == userId && f.Type == FactorTypes.WebAuthn).ToListAsync(c.Cancellation))
+            .Select(f => new KnownCredential(f.CredentialId!, f.Transports))];
+
+    /// <summary>The server-side challenge lives a little longer than the browser's ceremony timeout (W-R1).</summary>
+    private static TimeSpan CeremonyLifetime(MfaContext c) => TimeSpan.FromSeconds(c.Options.Value.WebAuthn.TimeoutSeconds + 30);
 
     private sealed record WebAuthnState(string CredentialId, string PublicKey, int Algorithm, uint SignCount, Guid Aaguid, bool UserVerified,
         bool BackupEligible, bool BackupState, string Format, string[] Transports);
@@ -219,14 +212,16 @@ public static class MfaInternalApi
         row.ConsumedAt = c.Now;
         await c.Db.SaveChangesAsync(c.Cancellation);
         VerifiedRegistration verified;
-        try { verified = WebAuthnVerifier.VerifyRegistration(payload, row.Challenge, c.RelyingParty); }
+        try
+        {
+            verified = await c.WebAuthn.VerifyRegistrationAsync(payload, CredentialCreateOptions.FromJson(ReadState<string>(c, row)),
+                async (id, ct) => !await c.Db.Factors.AnyAsync(f => f.CredentialId == id, ct), c.Cancellation);
+        }
         catch (WebAuthnException e)
         {
             c.Logger.LogInformation("WebAuthn registration refused for {UserId}: {Reason} ({Message})", userId, e.Reason, e.Message);
             return WebAuthnFailed(e.Reason);
         }
-        if (await c.Db.Factors.AnyAsync(f => f.CredentialId == verified.CredentialId, c.Cancellation))
-            return WebAuthnFailed(WebAuthnReasons.CredentialAlreadyRegistered);
         // Verified and waiting for bind: reopen as verified (consumed again at bind).
         row.ConsumedAt = null;
         row.VerifiedAt = c.Now;
@@ -378,20 +373,12 @@ public static class MfaInternalApi
     {
         var userId = body?.UserId;
         if (userId is not null && !ValidUserId(userId)) return InvalidInput("userId is invalid.");
-        var credentials = userId is null ? [] : await c.Db.Factors.AsNoTracking().Where(f => f.UserId == userId && f.Type == FactorTypes.WebAuthn).ToListAsync(c.Cancellation);
-        if (userId is not null && credentials.Count == 0) return FactorNotEnabled(FactorTypes.WebAuthn);
-        var settings = c.Options.Value.WebAuthn;
-        var challenge = RandomNumberGenerator.GetBytes(32);
-        var row = await SaveChallengeAsync(c, userId, ChallengePurposes.WebAuthnAuthentication, TimeSpan.FromSeconds(settings.TimeoutSeconds + 30), null, challenge);
-        var options = new
-        {
-            challenge = Base64Url.EncodeToString(challenge),
-            timeout = settings.TimeoutSeconds * 1000,
-            rpId = c.RelyingParty.Id,
-            allowCredentials = credentials.Select(f => new { type = "public-key", id = Base64Url.EncodeToString(f.CredentialId), transports = SplitTransports(f.Transports) }).ToArray(),
-            userVerification = settings.UserVerification,
-        };
-        return TypedResults.Created((string?)null, new AuthenticationOptionsResponse(row.Id, options, row.ExpiresAt.ToUnixTimeMilliseconds()));
+        KnownCredential[] credentials = userId is null ? [] : await KnownCredentialsAsync(c, userId);
+        if (userId is not null && credentials.Length == 0) return FactorNotEnabled(FactorTypes.WebAuthn);
+        var options = c.WebAuthn.AuthenticationOptions(credentials);
+        var json = options.ToJson();
+        var row = await SaveChallengeAsync(c, userId, ChallengePurposes.WebAuthnAuthentication, CeremonyLifetime(c), json, options.Challenge);
+        return TypedResults.Created((string?)null, new AuthenticationOptionsResponse(row.Id, JsonSerializer.Deserialize<JsonElement>(json), row.ExpiresAt.ToUnixTimeMilliseconds()));
     }
 
     private static async Task<Results<Ok<FactorVerifiedResponse>, ProblemHttpResult>> VerifyWebAuthnAuthentication(string authenticationId, PayloadRequest body,
@@ -406,7 +393,7 @@ public static class MfaInternalApi
         if (row.ExpiresAt <= c.Now) return WebAuthnFailed(WebAuthnReasons.ChallengeExpired);
 
         AssertionIdentity identity;
-        try { identity = WebAuthnVerifier.ReadAssertionIdentity(payload); }
+        try { identity = WebAuthnCeremonies.ReadAssertionIdentity(payload); }
         catch (WebAuthnException e) { return WebAuthnFailed(e.Reason); }
         var credential = await c.Db.Factors.AsNoTracking().FirstOrDefaultAsync(f => f.CredentialId == identity.CredentialId && f.Type == FactorTypes.WebAuthn, c.Cancellation);
         // W-A2/W-A3: with a named user, the credential must be theirs.
@@ -424,7 +411,8 @@ public static class MfaInternalApi
                 Encoding.UTF8.GetBytes(userId));
             try
             {
-                var verified = WebAuthnVerifier.VerifyAuthentication(payload, row.Challenge, c.RelyingParty, stored, discoverable: row.UserId is null);
+                var verified = await c.WebAuthn.VerifyAuthenticationAsync(payload, AssertionOptions.FromJson(ReadState<string>(c, row)), stored,
+                    discoverable: row.UserId is null, ct);
                 // W-A13: state changes only after every check passed.
                 factor.SignCount = verified.SignCount;
                 factor.BackupState = verified.BackupState;

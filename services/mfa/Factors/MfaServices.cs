@@ -4,6 +4,7 @@ using Auth.Platform.BuildingBlocks.Persistence;
 using Auth.Platform.Mfa.Data;
 using Auth.Platform.Mfa.Settings;
 using Auth.Platform.Mfa.WebAuthn;
+using Fido2NetLib;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -25,6 +26,8 @@ public static class MfaServices
         builder.Services.Configure<MfaOptions>(builder.Configuration.GetSection("Mfa"));
         builder.Services.AddSingleton(services => RelyingPartyFrom(
             services.GetRequiredService<IOptions<MfaOptions>>().Value.WebAuthn, services.GetRequiredService<IConfiguration>().GetPublicUrl()));
+        builder.Services.AddSingleton<IFido2>(services => new Fido2(services.GetRequiredService<RelyingParty>().ToFido2Configuration()));
+        builder.Services.AddSingleton<WebAuthnCeremonies>();
         builder.Services.AddScoped<AttemptGuard>();
         builder.Services.AddScoped<MfaUserSettingsStore>();
         // The Management routes' document (/openapi/v1.json), like signin's.
@@ -38,7 +41,7 @@ public static class MfaServices
         var uri = new Uri(publicUrl);
         var origin = uri.GetLeftPart(UriPartial.Authority).ToLowerInvariant();
         return new RelyingParty(settings.RpId ?? uri.Host, settings.RpName, [origin, .. settings.RelatedOrigins.Select(o => o.TrimEnd('/'))],
-            !string.Equals(settings.UserVerification, "preferred", StringComparison.OrdinalIgnoreCase));
+            !string.Equals(settings.UserVerification, "preferred", StringComparison.OrdinalIgnoreCase), settings.TimeoutSeconds);
     }
 }
 

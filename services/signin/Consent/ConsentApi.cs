@@ -30,7 +30,7 @@ public static class ConsentApi
 
     public static IEndpointRouteBuilder MapConsentApi(this IEndpointRouteBuilder app)
     {
-        var consent = app.MapGroup("/api/interaction/consent").WithTags("Interaction: consent");
+        var consent = app.MapGroup("/api/interaction/consent").WithTags("Interaction: consent").AddEndpointFilter(CrossSiteRequests.Refuse);
         consent.MapGet("", Get);
         consent.MapPost("", Grant);
         consent.MapDelete("", Deny);

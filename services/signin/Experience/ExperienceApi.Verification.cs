@@ -16,7 +16,7 @@ public static partial class ExperienceApi
 {
     public static async Task<Results<Ok<VerificationIdResponse>, ProblemHttpResult>> VerifyPassword([AsParameters] ExperienceContext c, PasswordVerificationBody body)
     {
-        if (body.Identifier is not { Type: "username" or "email" or "phone", Value: { Length: > 0 and <= 256 } } identifier)
+        if (body.Identifier is not { Type: "username" or "email" or "phone", IsWellFormed: true } identifier)
             return InvalidInput("identifier must be {type: username|email|phone, value}.");
         if (body.Password is not { Length: > 0 and <= MaxPasswordLength } password) return InvalidInput("password is required.");
         var interaction = await c.Interactions.FindAsync(c.Http);
@@ -90,7 +90,7 @@ public static partial class ExperienceApi
     /// </summary>
     public static async Task<Results<Ok<VerificationIdResponse>, ProblemHttpResult>> SendVerificationCode([AsParameters] ExperienceContext c, SendCodeBody body)
     {
-        if (body.Identifier is not { Type: "email" or "phone", Value: { Length: > 0 and <= 256 } value } identifier)
+        if (body.Identifier is not { Type: "email" or "phone", IsWellFormed: true, Value: { } value } identifier)
             return InvalidInput("identifier must be {type: email|phone, value}.");
         var interaction = await c.Interactions.FindAsync(c.Http);
         if (interaction is null) return NoInteraction();
@@ -100,6 +100,9 @@ public static partial class ExperienceApi
         if (EventDisabled(interaction.Event, settings.SignInMode) is { } disabled) return disabled;
         if (interaction.Event == InteractionEvents.ForgotPassword && !settings.ForgotPasswordMethods.Contains(ForgotPasswordMethod(identifier.Type!)))
             return ForgotPasswordMethodNotEnabled();
+        // An identified user asking for a code is completing a profile or binding a factor; anyone else gets a code only
+        // for an identifier this event offers, or the endpoint would mail codes to any address with sign-in by code off.
+        if (interaction.UserId is null && CodeMethodNotEnabled(interaction.Event, identifier.Type!, settings) is { } notEnabled) return notEnabled;
 
         var (normalized, invalid) = await NormalizeAsync(c, new AccountIdentifier(identifier.Type!, value));
         if (invalid is not null) return invalid;
@@ -141,7 +144,7 @@ public static partial class ExperienceApi
 
     public static async Task<Results<Ok<VerificationIdResponse>, ProblemHttpResult>> VerifyVerificationCode([AsParameters] ExperienceContext c, VerifyCodeBody body)
     {
-        if (body.Identifier is not { Type: "email" or "phone", Value: { Length: > 0 and <= 256 } value } identifier
+        if (body.Identifier is not { Type: "email" or "phone", IsWellFormed: true, Value: { } value } identifier
             || body.VerificationId is not { Length: > 0 and <= 100 } verificationId || body.Code is not { Length: > 0 and <= 16 } code)
             return InvalidInput("identifier {type: email|phone, value}, verificationId and code are required.");
         var interaction = await c.Interactions.FindAsync(c.Http);
@@ -244,6 +247,15 @@ public static partial class ExperienceApi
         return seconds;
     }
 
+    private static ProblemHttpResult? CodeMethodNotEnabled(string interactionEvent, string identifierType, SignInExperienceSettings settings) => interactionEvent switch
+    {
+        InteractionEvents.SignIn when !settings.SignIn.Methods.Any(m => m.Identifier == identifierType && m.VerificationCode) => SignInMethodNotEnabled(),
+        InteractionEvents.Register when !SignUpAccepts(settings.SignUp, identifierType) => SignUpMethodNotEnabled(),
+        _ => null,
+    };
+
+    private static ProblemHttpResult SignUpMethodNotEnabled() =>
+        PlatformProblems.Create(422, "user.sign_up_method_not_enabled", "Registration with this identifier is not enabled.");
     private static ProblemHttpResult SignInMethodNotEnabled() =>
         PlatformProblems.Create(422, "user.sign_in_method_not_enabled", "This sign-in method is not enabled.");
     private static ProblemHttpResult ForgotPasswordMethodNotEnabled() =>

@@ -9,7 +9,15 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace Auth.Platform.Signin.Experience;
 
 public sealed record InteractionEventBody(string? InteractionEvent);
-public sealed record IdentifierBody(string? Type, string? Value);
+public sealed record IdentifierBody(string? Type, string? Value)
+{
+    /// <summary>
+    /// The value passes the platform's identifier rule (no control character, no lone surrogate, bounded length), checked
+    /// here where identifiers enter so hostile text never reaches account or notification.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool IsWellFormed => HostileText.IsIdentifier(Value);
+}
 public sealed record PasswordVerificationBody(IdentifierBody? Identifier, string? Password);
 public sealed record IdentificationBody(string? VerificationId);
 public sealed record VerificationIdResponse(string VerificationId);
@@ -33,7 +41,8 @@ public static partial class ExperienceApi
 
     public static IEndpointRouteBuilder MapExperienceApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/experience").WithTags("Experience").AddEndpointFilter(DependencyUnavailable);
+        var group = app.MapGroup("/api/experience").WithTags("Experience").AddEndpointFilter(Sessions.CrossSiteRequests.Refuse)
+            .AddEndpointFilter(DependencyUnavailable);
         group.MapPut("", StartEvent);
         group.MapPut("/interaction-event", SwitchEvent);
         group.MapGet("/interaction", GetInteraction);
@@ -57,11 +66,22 @@ public static partial class ExperienceApi
         // the step cannot be done now; it is never the user's input, so never a 4xx for them and never a 500.
         // Redis unreachable: the lockout counters cannot be read, so the step fails closed.
         catch (Exception e) when (e is HttpRequestException or AccountProblemException or NotificationProblemException or Organizations.OrganizationUnavailableException
-            or TaskCanceledException { InnerException: TimeoutException } or StackExchange.Redis.RedisException)
+            or TaskCanceledException { InnerException: TimeoutException } or StackExchange.Redis.RedisException || IsResilienceRejection(e))
         {
             context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Experience").LogError(e, "a dependency call failed");
             return PlatformProblems.Create(503, "service.unavailable", "A service needed for this step is unavailable; try again shortly.");
         }
+    }
+
+    /// <summary>
+    /// The resilience pipeline refused the call (attempt timeout, open circuit): Polly's <c>ExecutionRejectedException</c>
+    /// family, matched by name because signin references two Polly generations that both define it.
+    /// </summary>
+    private static bool IsResilienceRejection(Exception e)
+    {
+        for (var type = e.GetType(); type is not null; type = type.BaseType)
+            if (type.FullName == "Polly.ExecutionRejectedException") return true;
+        return false;
     }
 
     internal static ProblemHttpResult NoInteraction() => PlatformProblems.Create(400, "session.not_found", "No interaction is in progress; start again from the application.");
@@ -199,8 +219,7 @@ public static partial class ExperienceApi
     private static async Task<Results<NoContent, Created, ProblemHttpResult>> RegisterAsync(
         ExperienceContext c, Interaction interaction, VerificationRecord record, SignInExperienceSettings settings)
     {
-        if (!SignUpAccepts(settings.SignUp, record.IdentifierType))
-            return PlatformProblems.Create(422, "user.sign_up_method_not_enabled", "Registration with this identifier is not enabled.");
+        if (!SignUpAccepts(settings.SignUp, record.IdentifierType)) return SignUpMethodNotEnabled();
         var profile = interaction.Profile;
         var username = record.IdentifierType == "username" ? record.IdentifierValue : profile.Username;
         var email = record.IdentifierType == "email" ? record.IdentifierValue : profile.PrimaryEmail;

@@ -83,7 +83,8 @@ public static partial class MfaExperienceApi
 
     public static IEndpointRouteBuilder MapMfaExperienceApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/experience").WithTags("Experience: MFA").AddEndpointFilter(ExperienceApi.DependencyUnavailable).AddEndpointFilter(MfaRefusals);
+        var group = app.MapGroup("/api/experience").WithTags("Experience: MFA").AddEndpointFilter(Sessions.CrossSiteRequests.Refuse)
+            .AddEndpointFilter(ExperienceApi.DependencyUnavailable).AddEndpointFilter(MfaRefusals);
         group.MapPost("/verification/totp/secret", CreateTotpSecret);
         group.MapPost("/verification/totp/verify", VerifyTotp);
         group.MapPost("/verification/backup-code/generate", GenerateBackupCodes);

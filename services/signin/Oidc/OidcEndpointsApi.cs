@@ -41,6 +41,12 @@ public static class OidcEndpointsApi
     {
         var request = context.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("Not an OpenID Connect request.");
         var clientId = request.ClientId!;
+        // OIDC Core §3.1.2.1. OpenIddict validated the hint (our keys, issuer, this client as audience; expiry allowed)
+        // but ignores one it cannot validate: a forged or malformed hint must not pass for "no hint".
+        string? hintSubject = null;
+        if (!string.IsNullOrEmpty(request.IdTokenHint)
+            && (hintSubject = (await context.AuthenticateAsync(Scheme)).Principal?.GetClaim(Claims.Subject)) is null)
+            return Results.Forbid(ErrorProperties(Errors.InvalidRequest, "The specified 'id_token_hint' is invalid."), [Scheme]);
 
         var session = await sessions.FindAsync(context, ct);
         var interaction = await interactions.FindAsync(context);
@@ -66,8 +72,10 @@ public static class OidcEndpointsApi
             session = null;
         }
 
+        // The client expects another user than the one signed in (its hint): that user must sign in, as for prompt=login.
         var mustAuthenticate = session is null || (!resumed && (request.HasPromptValue(PromptValues.Login)
-            || request.MaxAge is { } maxAge && time.GetUtcNow() - session.AuthTime > TimeSpan.FromSeconds(maxAge)));
+            || request.MaxAge is { } maxAge && time.GetUtcNow() - session.AuthTime > TimeSpan.FromSeconds(maxAge)
+            || hintSubject is not null && hintSubject != session.UserId));
         if (mustAuthenticate)
         {
             if (request.HasPromptValue(PromptValues.None))
@@ -199,6 +207,8 @@ public static class OidcEndpointsApi
             && context.Request.Form["logout"] == "true";
         if (confirmed)
         {
+            // The confirmation form is ours: a cross-site post of it is refused like any cookie-bound change.
+            if (CrossSiteRequests.IsCrossSite(context)) return CrossSiteRequests.Problem();
             if (!await antiforgery.IsRequestValidAsync(context))
                 return SignOutPages.Error("The sign-out form expired or did not come from this site. Sign out again from the application.");
             await sessions.EndAsync(context, SessionEndReasons.SignOut, ct);

@@ -50,6 +50,10 @@ public static class OidcServerExtensions
                 o.SetRefreshTokenReuseLeeway(TimeSpan.Zero);
                 o.SetAccessTokenLifetime(TimeSpan.FromHours(1)).SetRefreshTokenLifetime(TimeSpan.FromDays(14))
                  .SetAuthorizationCodeLifetime(TimeSpan.FromMinutes(1));
+                o.AddEventHandler(CodeChallengeFormatCheck.Descriptor);
+                o.RemoveEventHandler(OpenIddictServerHandlers.Exchange.ValidateCodeVerifier.Descriptor);
+                o.AddEventHandler(CodeVerifierCheckThatRevokes.Descriptor);
+                o.AddEventHandler(IntrospectionCallerCheck.Descriptor);
                 o.AddEventHandler(ClientCredentialsGrantHandler.Descriptor);
                 o.AddEventHandler(SkipClientCredentialsTokenEntry.Descriptor);
                 o.AddEventHandler(RefreshUserCheckHandler.Descriptor);
@@ -72,6 +76,8 @@ public static class OidcServerExtensions
                 o.UseAspNetCore();
             });
         builder.Services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>, ServerKeysConfigurator>();
+        // Hostile text (a NUL in a form field) at the OIDC endpoints is answered in OAuth's shape, before OpenIddict reads it.
+        builder.Services.Configure<HostileInputOptions>(o => o.OAuthPathPrefixes.Add("/oidc"));
         return builder;
     }
 

@@ -49,8 +49,15 @@ public sealed class BackChannelDeliveryTests(PlatformStackFixture fixture) : IDi
 
         Assert.Equal(1, await ScalarAsync<long?>("notificationdb", "SELECT count(*) FROM inbox_messages WHERE message_id = @p", eventId));
         Assert.Equal(1, await ScalarAsync<long?>("notificationdb", "SELECT count(*) FROM backchannel_logout_deliveries WHERE client_id = @p", clientId));
-        await Task.Delay(TimeSpan.FromSeconds(2), Ct);
-        Assert.Equal(1, receiver.Count);
+        // Positive signal instead of a pause: a later logout (another session, same client) travels the same path; once it
+        // has arrived, a re-delivery of the first would have arrived too.
+        var (laterVerifier, laterChallenge) = SigninClient.NewPkce();
+        var laterCode = await _client.RegisterAndGetCodeAsync(clientId, RedirectUri, laterChallenge, SigninClient.NewUsername());
+        var laterIdToken = (await _client.RedeemAsync(clientId, laterCode, RedirectUri, laterVerifier)).GetProperty("id_token").GetString()!;
+        using (var logout = await _client.GetAsync($"/oidc/session/end?id_token_hint={laterIdToken}&post_logout_redirect_uri={Uri.EscapeDataString(PostLogoutUri)}"))
+            Assert.Equal(HttpStatusCode.Redirect, logout.StatusCode);
+        await EventuallyAsync(() => Task.FromResult(receiver.Count >= 2), "the later logout");
+        Assert.Equal(2, receiver.Count);
     }
 
     private async Task<string> CreateApplicationAsync(string backchannelLogoutUri)

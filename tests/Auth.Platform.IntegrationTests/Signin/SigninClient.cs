@@ -70,6 +70,19 @@ public sealed class SigninClient : IDisposable
         return await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
     }
 
+    /// <summary>A confidential (Traditional) application, a new user registered through it, and the tokens its code redeemed.</summary>
+    public async Task<(string ClientId, string Secret, JsonElement Tokens)> SignInWithConfidentialClientAsync(string redirectUri)
+    {
+        var app = await CreateApplicationAsync("Traditional", redirectUri);
+        var clientId = app.GetProperty("id").GetString()!;
+        var secret = app.GetProperty("secret").GetString()!;
+        var (verifier, challenge) = NewPkce();
+        var code = await RegisterAndGetCodeAsync(clientId, redirectUri, challenge, NewUsername());
+        var tokens = await TokenAsync(("grant_type", "authorization_code"), ("client_id", clientId), ("client_secret", secret),
+            ("code", code), ("redirect_uri", redirectUri), ("code_verifier", verifier));
+        return (clientId, secret, tokens);
+    }
+
     public static string AuthorizePath(string clientId, string redirectUri, string? challenge, string scope = "openid profile offline_access", string extra = "") =>
         "/oidc/auth?" + string.Join('&', new Dictionary<string, string?>
         {
@@ -118,6 +131,18 @@ public sealed class SigninClient : IDisposable
         var code = Query(location, "code");
         Assert.True(code is not null, location);
         return code!;
+    }
+
+    /// <summary>Registers a new user, then authorizes again in the same session with <paramref name="scope"/> and redeems the code: that user's tokens.</summary>
+    public async Task<JsonElement> RegisterAndGetTokensAsync(string clientId, string redirectUri, string scope)
+    {
+        var (_, registerChallenge) = NewPkce();
+        await RegisterAndGetCodeAsync(clientId, redirectUri, registerChallenge, NewUsername());
+        var (verifier, challenge) = NewPkce();
+        using var authorize = await GetAsync(AuthorizePath(clientId, redirectUri, challenge, scope));
+        var tokens = await RedeemAsync(clientId, CodeFrom(authorize, redirectUri), redirectUri, verifier);
+        Assert.True(tokens.TryGetProperty("access_token", out _), tokens.ToString());
+        return tokens;
     }
 
     public Task<JsonElement> RedeemAsync(string clientId, string code, string redirectUri, string verifier) =>

@@ -145,6 +145,34 @@ public sealed class SigninOidcTests(PlatformStackFixture fixture) : IDisposable
         Assert.Equal("The specified 'code_verifier' is invalid.", response.GetProperty("error_description").GetString());
     }
 
+    [Theory]
+    [InlineData(42, 'a')] // RFC 7636 §4.2: 43 characters at least
+    [InlineData(129, 'a')] // ... and 128 at most
+    [InlineData(43, '+')] // base64, not base64url
+    [InlineData(43, '=')]
+    public async Task Authorize_WithAMalformedCodeChallenge_IsRejected(int length, char filler)
+    {
+        var (clientId, redirect) = await NewSpaAsync();
+        var challenge = new string('a', length - 1) + filler;
+        using var response = await _client.GetAsync(SigninClient.AuthorizePath(clientId, redirect, challenge));
+        await AssertErrorPageAsync(response, "The specified 'code_challenge' must be 43 to 128 characters of A-Z, a-z, 0-9, '-', '.', '_' or '~' (RFC 7636).");
+    }
+
+    [Fact]
+    public async Task Token_AfterAWrongCodeVerifier_RefusesTheRightOneToo()
+    {
+        var (clientId, redirect) = await NewSpaAsync();
+        var (verifier, challenge) = SigninClient.NewPkce();
+        var code = await _client.RegisterAndGetCodeAsync(clientId, redirect, challenge, SigninClient.NewUsername());
+        Assert.Equal("invalid_grant", (await _client.RedeemAsync(clientId, code, redirect, SigninClient.NewPkce().Verifier)).GetProperty("error").GetString());
+
+        // Issue 10 pt 11: the failed redemption burned the code, so whoever guessed wrong cannot try again, nor can the client.
+        var right = await _client.RedeemAsync(clientId, code, redirect, verifier);
+        Assert.False(right.TryGetProperty("access_token", out _));
+        Assert.Equal("invalid_grant", right.GetProperty("error").GetString());
+        Assert.Equal("The specified authorization code is no longer valid.", right.GetProperty("error_description").GetString());
+    }
+
     [Fact]
     public async Task Refresh_WithARotatedToken_ReturnsInvalidGrantAndRevokesTheNewOne()
     {

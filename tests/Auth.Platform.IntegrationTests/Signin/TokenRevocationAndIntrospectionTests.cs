@@ -17,13 +17,7 @@ public sealed class TokenRevocationAndIntrospectionTests(PlatformStackFixture fi
     [Fact]
     public async Task RevokedRefreshToken_IsInactiveAndCannotBeRedeemed_WhileTheAccessTokenIntrospectsAsActive()
     {
-        var app = await _client.CreateApplicationAsync("Traditional", Redirect);
-        var clientId = app.GetProperty("id").GetString()!;
-        var secret = app.GetProperty("secret").GetString()!;
-        var (verifier, challenge) = SigninClient.NewPkce();
-        var code = await _client.RegisterAndGetCodeAsync(clientId, Redirect, challenge, SigninClient.NewUsername());
-        var tokens = await _client.TokenAsync(("grant_type", "authorization_code"), ("client_id", clientId), ("client_secret", secret),
-            ("code", code), ("redirect_uri", Redirect), ("code_verifier", verifier));
+        var (clientId, secret, tokens) = await _client.SignInWithConfidentialClientAsync(Redirect);
         var accessToken = tokens.GetProperty("access_token").GetString()!;
         var refreshToken = tokens.GetProperty("refresh_token").GetString()!;
 
@@ -39,6 +33,33 @@ public sealed class TokenRevocationAndIntrospectionTests(PlatformStackFixture fi
         Assert.False(afterRevocation.GetProperty("active").GetBoolean());
         var refresh = await _client.TokenAsync(("grant_type", "refresh_token"), ("client_id", clientId), ("client_secret", secret), ("refresh_token", refreshToken));
         Assert.Equal("invalid_grant", refresh.GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task Introspection_ByAClientThatIsNeitherTheTokensClientNorItsAudience_AnswersInactive()
+    {
+        var (_, _, tokens) = await _client.SignInWithConfidentialClientAsync(Redirect);
+        var other = await _client.CreateApplicationAsync("Traditional", Redirect);
+        var otherId = other.GetProperty("id").GetString()!;
+        var otherSecret = other.GetProperty("secret").GetString()!;
+
+        // RFC 7662 §4: an access token without a resource (no aud) is the owner's alone; OpenIddict only checks tokens with an aud.
+        foreach (var token in new[] { tokens.GetProperty("access_token").GetString()!, tokens.GetProperty("refresh_token").GetString()! })
+        {
+            var introspected = await PostAsync("/oidc/token/introspection", ("token", token), ("client_id", otherId), ("client_secret", otherSecret));
+            Assert.False(introspected.GetProperty("active").GetBoolean());
+            Assert.False(introspected.TryGetProperty("sub", out _));
+        }
+    }
+
+    [Fact]
+    public async Task Introspection_OfAClientCredentialsToken_ByAnotherClient_AnswersInactive()
+    {
+        var management = await _client.ManagementTokenAsync();
+        var other = await _client.CreateApplicationAsync("Traditional", Redirect);
+        var introspected = await PostAsync("/oidc/token/introspection", ("token", management),
+            ("client_id", other.GetProperty("id").GetString()!), ("client_secret", other.GetProperty("secret").GetString()!));
+        Assert.False(introspected.GetProperty("active").GetBoolean());
     }
 
     [Fact]

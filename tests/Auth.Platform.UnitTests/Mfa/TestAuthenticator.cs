@@ -71,7 +71,7 @@ public sealed class TestAuthenticator : IDisposable
     public static byte[] ClientData(string type, byte[] challenge, string origin = Origin, bool crossOrigin = false, string? extra = null) =>
         Encoding.UTF8.GetBytes($$"""{"type":"{{type}}","challenge":"{{Base64Url.EncodeToString(challenge)}}","origin":"{{origin}}","crossOrigin":{{(crossOrigin ? "true" : "false")}}{{extra}}}""");
 
-    public byte[] AuthData(byte flags, bool attested, string rpId = RpId, byte[]? coseKey = null, byte[]? trailing = null)
+    public byte[] AuthData(byte flags, bool attested, string rpId = RpId, byte[]? coseKey = null, byte[]? trailing = null, Guid? aaguid = null)
     {
         var data = new List<byte>();
         data.AddRange(SHA256.HashData(Encoding.UTF8.GetBytes(rpId)));
@@ -81,7 +81,7 @@ public sealed class TestAuthenticator : IDisposable
         data.AddRange(counter);
         if (attested)
         {
-            data.AddRange(Aaguid.ToByteArray(bigEndian: true));
+            data.AddRange((aaguid ?? Aaguid).ToByteArray(bigEndian: true));
             data.Add((byte)(CredentialId.Length >> 8));
             data.Add((byte)CredentialId.Length);
             data.AddRange(CredentialId);
@@ -99,7 +99,7 @@ public sealed class TestAuthenticator : IDisposable
         public byte Flags { get; init; } = 0x05; // UP | UV
         public bool CrossOrigin { get; init; }
         public string Format { get; init; } = "none";
-        /// <summary>packed with x5c (a generated attestation certificate) instead of self attestation.</summary>
+        /// <summary>packed with x5c (a generated attestation certificate) instead of self attestation; fido-u2f: a real U2F statement (else an empty one).</summary>
         public bool X5c { get; init; }
         public string CertificateSubject { get; init; } = "CN=Test Authenticator, OU=Authenticator Attestation, O=Tests, C=FR";
         public int? CoseAlgorithm { get; init; }
@@ -111,7 +111,9 @@ public sealed class TestAuthenticator : IDisposable
     {
         options ??= new RegistrationOptions();
         var clientData = ClientData(options.Type, challenge, options.Origin, options.CrossOrigin);
-        var authData = AuthData(options.Flags, attested: true, options.RpId, CoseKey(options.CoseAlgorithm), options.TrailingAuthData);
+        // U2F authenticators have no AAGUID (FIDO U2F predates it): the field is zero.
+        var authData = AuthData(options.Flags, attested: true, options.RpId, CoseKey(options.CoseAlgorithm), options.TrailingAuthData,
+            options.Format == "fido-u2f" ? Guid.Empty : null);
         var w = new CborWriter(CborConformanceMode.Ctap2Canonical);
         w.WriteStartMap(3);
         w.WriteTextString("fmt"); w.WriteTextString(options.Format);
@@ -145,6 +147,21 @@ public sealed class TestAuthenticator : IDisposable
                 w.WriteTextString("sig"); w.WriteByteString(sig);
                 w.WriteEndMap();
             }
+        }
+        else if (options.Format == "fido-u2f" && options.X5c)
+        {
+            // FIDO U2F raw message format: 0x00 | rpIdHash | clientDataHash | credentialId | uncompressed P-256 public key.
+            using var attestationKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            using var certificate = new CertificateRequest("CN=U2F Test Attestation", attestationKey, HashAlgorithmName.SHA256)
+                .CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
+            var q = _ec!.ExportParameters(false).Q;
+            byte[] signed = [0x00, .. SHA256.HashData(Encoding.UTF8.GetBytes(options.RpId)), .. SHA256.HashData(clientData), .. CredentialId, 0x04, .. q.X!, .. q.Y!];
+            var sig = attestationKey.SignData(signed, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
+            if (options.TamperAttestationSignature) sig[^1] ^= 1;
+            w.WriteStartMap(2);
+            w.WriteTextString("sig"); w.WriteByteString(sig);
+            w.WriteTextString("x5c"); w.WriteStartArray(1); w.WriteByteString(certificate.RawData); w.WriteEndArray();
+            w.WriteEndMap();
         }
         else
         {

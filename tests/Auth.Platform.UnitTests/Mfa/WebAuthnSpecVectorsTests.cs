@@ -13,6 +13,7 @@ namespace Auth.Platform.UnitTests.Mfa;
 public sealed class WebAuthnSpecVectorsTests
 {
     private static readonly RelyingParty Rp = new("example.org", "Example", ["https://example.org"], RequireUserVerification: false);
+    private static readonly WebAuthnCeremonies Ceremonies = new(Rp);
 
     private static JsonElement Registration(string credentialIdHex, string clientDataHex, string attestationHex) => Credential(credentialIdHex, new JsonObject
     {
@@ -64,41 +65,39 @@ public sealed class WebAuthnSpecVectorsTests
     [Theory]
     [InlineData(NoneCredentialId, NoneRegistrationChallenge, NoneRegistrationClientData, NoneAttestation, NoneAuthenticationChallenge, NoneAuthData, NoneAuthenticationClientData, NoneSignature, "none", "8446ccb9-ab1d-b374-750b-2367ff6f3a1f")]
     [InlineData(PackedCredentialId, PackedRegistrationChallenge, PackedRegistrationClientData, PackedAttestation, PackedAuthenticationChallenge, PackedAuthData, PackedAuthenticationClientData, PackedSignature, "packed", "df850e09-db6a-fbdf-ab51-697791506cfc")]
-    public void SpecVector_RegistersThenAuthenticates(string credentialId, string registrationChallenge, string registrationClientData, string attestation,
+    public async Task SpecVector_RegistersThenAuthenticates(string credentialId, string registrationChallenge, string registrationClientData, string attestation,
         string authenticationChallenge, string authData, string authenticationClientData, string signature, string format, string aaguid)
     {
-        var registered = WebAuthnVerifier.VerifyRegistration(Registration(credentialId, registrationClientData, attestation), Convert.FromHexString(registrationChallenge), Rp);
+        var registered = await Ceremonies.RegisterAsync(Registration(credentialId, registrationClientData, attestation), Convert.FromHexString(registrationChallenge));
         Assert.Equal(format, registered.AttestationFormat);
         Assert.Equal(Guid.Parse(aaguid), registered.Aaguid);
-        Assert.Equal(CoseAlgorithms.ES256, registered.Algorithm);
+        Assert.Equal(-7, registered.Algorithm); // ES256
         Assert.Equal(Convert.FromHexString(credentialId), registered.CredentialId);
 
         var stored = new StoredCredential(registered.CredentialId, registered.CosePublicKey, registered.SignCount, registered.BackupEligible, "user"u8.ToArray());
-        var asserted = WebAuthnVerifier.VerifyAuthentication(Assertion(credentialId, authData, authenticationClientData, signature),
-            Convert.FromHexString(authenticationChallenge), Rp, stored, discoverable: false);
+        var asserted = await Ceremonies.AuthenticateAsync(Assertion(credentialId, authData, authenticationClientData, signature),
+            Convert.FromHexString(authenticationChallenge), stored, discoverable: false);
         Assert.Equal(0u, asserted.SignCount);
 
         // One flipped bit of the signature and the same vector fails.
         var tampered = Convert.FromHexString(signature);
         tampered[^1] ^= 1;
-        Assert.Equal(WebAuthnReasons.BadSignature, Assert.Throws<WebAuthnException>(() => WebAuthnVerifier.VerifyAuthentication(
-            Assertion(credentialId, authData, authenticationClientData, Convert.ToHexString(tampered)), Convert.FromHexString(authenticationChallenge), Rp, stored, false)).Reason);
+        Assert.Equal(WebAuthnReasons.BadSignature, await WebAuthnCeremonyRunner.RefusalAsync(() => Ceremonies.AuthenticateAsync(
+            Assertion(credentialId, authData, authenticationClientData, Convert.ToHexString(tampered)), Convert.FromHexString(authenticationChallenge), stored, false)));
     }
 
     [Fact]
-    public void SpecVector_WithUserVerificationRequired_IsRefusedForLackingUv() =>
-        Assert.Equal(WebAuthnReasons.UserNotVerified, Assert.Throws<WebAuthnException>(() => WebAuthnVerifier.VerifyRegistration(
-            Registration(NoneCredentialId, NoneRegistrationClientData, NoneAttestation), Convert.FromHexString(NoneRegistrationChallenge),
-            Rp with { RequireUserVerification = true })).Reason);
+    public async Task SpecVector_WithUserVerificationRequired_IsRefusedForLackingUv() =>
+        Assert.Equal(WebAuthnReasons.UserNotVerified, await WebAuthnCeremonyRunner.RefusalAsync(() => new WebAuthnCeremonies(Rp with { RequireUserVerification = true })
+            .RegisterAsync(Registration(NoneCredentialId, NoneRegistrationClientData, NoneAttestation), Convert.FromHexString(NoneRegistrationChallenge))));
 
     [Fact]
-    public void SpecVector_CrossOrigin_IsRefused() =>
-        Assert.Equal(WebAuthnReasons.CrossOrigin, Assert.Throws<WebAuthnException>(() => WebAuthnVerifier.VerifyRegistration(
-            Registration(CrossOriginCredentialId, CrossOriginClientData, CrossOriginAttestation), Convert.FromHexString(CrossOriginChallenge), Rp)).Reason);
+    public async Task SpecVector_CrossOrigin_IsRefused() =>
+        Assert.Equal(WebAuthnReasons.CrossOrigin, await WebAuthnCeremonyRunner.RefusalAsync(() => Ceremonies.RegisterAsync(
+            Registration(CrossOriginCredentialId, CrossOriginClientData, CrossOriginAttestation), Convert.FromHexString(CrossOriginChallenge))));
 
     [Fact]
-    public void SpecVector_ForAnotherRpId_IsRpIdHashMismatch() =>
-        Assert.Equal(WebAuthnReasons.RpIdHashMismatch, Assert.Throws<WebAuthnException>(() => WebAuthnVerifier.VerifyRegistration(
-            Registration(NoneCredentialId, NoneRegistrationClientData, NoneAttestation), Convert.FromHexString(NoneRegistrationChallenge),
-            Rp with { Id = "login.example.org", Origins = ["https://example.org"] })).Reason);
+    public async Task SpecVector_ForAnotherRpId_IsRpIdHashMismatch() =>
+        Assert.Equal(WebAuthnReasons.RpIdHashMismatch, await WebAuthnCeremonyRunner.RefusalAsync(() => new WebAuthnCeremonies(Rp with { Id = "login.example.org" })
+            .RegisterAsync(Registration(NoneCredentialId, NoneRegistrationClientData, NoneAttestation), Convert.FromHexString(NoneRegistrationChallenge))));
 }

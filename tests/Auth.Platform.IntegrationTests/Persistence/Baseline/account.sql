@@ -1,3 +1,13 @@
+CREATE TABLE account_center_settings (
+    id character varying(16) NOT NULL,
+    enabled boolean NOT NULL,
+    fields jsonb NOT NULL,
+    delete_account_url character varying(2048),
+    updated_at timestamp with time zone NOT NULL,
+    CONSTRAINT "PK_account_center_settings" PRIMARY KEY (id)
+);
+
+
 CREATE TABLE inbox_messages (
     consumer character varying(200) NOT NULL,
     message_id uuid NOT NULL,

@@ -6,4 +6,5 @@ BEGIN
     IF EXISTS (SELECT FROM pg_constraint WHERE conrelid = to_regclass('inbox_messages') AND conname = 'PK_inbox_messages') THEN ALTER TABLE inbox_messages RENAME CONSTRAINT "PK_inbox_messages" TO pk_inbox_messages; END IF;
     IF EXISTS (SELECT FROM pg_constraint WHERE conrelid = to_regclass('outbox_messages') AND conname = 'PK_outbox_messages') THEN ALTER TABLE outbox_messages RENAME CONSTRAINT "PK_outbox_messages" TO pk_outbox_messages; END IF;
     IF EXISTS (SELECT FROM pg_constraint WHERE conrelid = to_regclass('users') AND conname = 'PK_users') THEN ALTER TABLE users RENAME CONSTRAINT "PK_users" TO pk_users; END IF;
+    IF EXISTS (SELECT FROM pg_constraint WHERE conrelid = to_regclass('account_center_settings') AND conname = 'PK_account_center_settings') THEN ALTER TABLE account_center_settings RENAME CONSTRAINT "PK_account_center_settings" TO pk_account_center_settings; END IF;
 END $$;

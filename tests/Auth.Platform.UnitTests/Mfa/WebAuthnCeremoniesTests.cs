@@ -4,31 +4,33 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Auth.Platform.Mfa.WebAuthn;
 using static Auth.Platform.UnitTests.Mfa.TestAuthenticator;
+using static Auth.Platform.UnitTests.Mfa.WebAuthnCeremonyRunner;
 
 namespace Auth.Platform.UnitTests.Mfa;
 
-/// <summary>WebAuthn §7.1/§7.2 steps (W-R*, W-A*) against responses built with real keys, each tampered one refused with its reason.</summary>
-public sealed class WebAuthnVerifierTests
+/// <summary>WebAuthn §7.1/§7.2 steps (W-R*, W-A*) through Fido2 against responses built with real keys, each tampered one refused with its reason.</summary>
+public sealed class WebAuthnCeremoniesTests
 {
     private static readonly RelyingParty Rp = new(RpId, "Tests", [Origin], RequireUserVerification: true);
+    private static readonly WebAuthnCeremonies Ceremonies = new(Rp);
     private static readonly byte[] UserHandle = Encoding.UTF8.GetBytes("user12345678");
     private readonly byte[] _challenge = RandomNumberGenerator.GetBytes(32);
 
-    private static string Refusal(Action ceremony) => Xunit.Assert.Throws<WebAuthnException>(ceremony).Reason;
-
+    
     [Theory]
     [InlineData(-7, "none", false)]
     [InlineData(-257, "none", false)]
     [InlineData(-7, "packed", false)]
     [InlineData(-257, "packed", false)]
     [InlineData(-7, "packed", true)]
-    public void Registration_WithAValidResponse_ReturnsTheCredential(int algorithm, string format, bool x5c)
+    [InlineData(-7, "fido-u2f", true)]
+    public async Task Registration_WithAValidResponse_ReturnsTheCredential(int algorithm, string format, bool x5c)
     {
         using var authenticator = new TestAuthenticator(algorithm);
-        var result = WebAuthnVerifier.VerifyRegistration(authenticator.Register(_challenge, new() { Format = format, X5c = x5c }), _challenge, Rp);
+        var result = await Ceremonies.RegisterAsync(authenticator.Register(_challenge, new() { Format = format, X5c = x5c }), _challenge);
         Xunit.Assert.Equal(authenticator.CredentialId, result.CredentialId);
         Xunit.Assert.Equal(algorithm, result.Algorithm);
-        Xunit.Assert.Equal(authenticator.Aaguid, result.Aaguid);
+        Xunit.Assert.Equal(format == "fido-u2f" ? Guid.Empty : authenticator.Aaguid, result.Aaguid);
         Xunit.Assert.Equal(format, result.AttestationFormat);
         Xunit.Assert.True(result.UserVerified);
         Xunit.Assert.Equal(["internal"], result.Transports);
@@ -47,43 +49,77 @@ public sealed class WebAuthnVerifierTests
         { WebAuthnReasons.Malformed, new() { Flags = 0x15 } }, // BS without BE
         { WebAuthnReasons.UnsupportedAlgorithm, new() { CoseAlgorithm = -35 } }, // ES384 label on a P-256 key: not offered
         { WebAuthnReasons.UnsupportedAlgorithm, new() { CoseAlgorithm = -8 } },
-        { WebAuthnReasons.UnsupportedAttestation, new() { Format = "tpm" } },
+        // Every format Fido2 implements is checked by its own rules: a statement without them is invalid, not ignored.
+        { WebAuthnReasons.AttestationInvalid, new() { Format = "tpm" } },
+        { WebAuthnReasons.AttestationInvalid, new() { Format = "fido-u2f" } },
+        { WebAuthnReasons.AttestationInvalid, new() { Format = "fido-u2f", X5c = true, TamperAttestationSignature = true } },
+        { WebAuthnReasons.AttestationInvalid, new() { Format = "android-key" } },
+        { WebAuthnReasons.AttestationInvalid, new() { Format = "apple" } },
+        { WebAuthnReasons.UnsupportedAttestation, new() { Format = "x-vendor" } },
         { WebAuthnReasons.UnsupportedAttestation, new() { Format = "Packed" } }, // W-R15: case-sensitive
-        { WebAuthnReasons.BadSignature, new() { Format = "packed", TamperAttestationSignature = true } },
-        { WebAuthnReasons.BadSignature, new() { Format = "packed", X5c = true, TamperAttestationSignature = true } },
+        // Fido2 reports a bad attestation signature as an invalid statement (one code for every packed failure).
+        { WebAuthnReasons.AttestationInvalid, new() { Format = "packed", TamperAttestationSignature = true } },
+        { WebAuthnReasons.AttestationInvalid, new() { Format = "packed", X5c = true, TamperAttestationSignature = true } },
         { WebAuthnReasons.AttestationInvalid, new() { Format = "packed", X5c = true, CertificateSubject = "CN=Test, OU=Something Else, O=Tests, C=FR" } },
         { WebAuthnReasons.Malformed, new() { TrailingAuthData = [0x00] } },
     };
 
     [Theory]
     [MemberData(nameof(TamperedRegistrations))]
-    public void Registration_Tampered_IsRefusedWithItsReason(string reason, RegistrationOptions options)
+    public async Task Registration_Tampered_IsRefusedWithItsReason(string reason, RegistrationOptions options)
     {
         using var authenticator = new TestAuthenticator();
-        Xunit.Assert.Equal(reason, Refusal(() => WebAuthnVerifier.VerifyRegistration(authenticator.Register(_challenge, options), _challenge, Rp)));
+        Xunit.Assert.Equal(reason, await RefusalAsync(() => Ceremonies.RegisterAsync(authenticator.Register(_challenge, options), _challenge)));
     }
 
     [Fact]
-    public void Registration_ForAnotherChallenge_IsChallengeMismatch()
+    public async Task Registration_ForAnotherChallenge_IsChallengeMismatch()
     {
         using var authenticator = new TestAuthenticator();
         var response = authenticator.Register(RandomNumberGenerator.GetBytes(32));
-        Xunit.Assert.Equal(WebAuthnReasons.ChallengeMismatch, Refusal(() => WebAuthnVerifier.VerifyRegistration(response, _challenge, Rp)));
+        Xunit.Assert.Equal(WebAuthnReasons.ChallengeMismatch, await RefusalAsync(() => Ceremonies.RegisterAsync(response, _challenge)));
     }
 
     [Fact]
-    public void Registration_FromARelatedOrigin_IsAcceptedWhenConfigured()
+    public async Task Registration_OfACredentialIdAlreadyRegistered_IsCredentialAlreadyRegistered()
     {
         using var authenticator = new TestAuthenticator();
-        var related = Rp with { Origins = [Origin, "https://app.example.com"] };
-        WebAuthnVerifier.VerifyRegistration(authenticator.Register(_challenge, new() { Origin = "https://app.example.com" }), _challenge, related);
+        var options = Ceremonies.RegistrationOptions("user", "user", "User", []);
+        options.Challenge = _challenge;
+        Xunit.Assert.Equal(WebAuthnReasons.CredentialAlreadyRegistered, await RefusalAsync(() => Ceremonies.VerifyRegistrationAsync(
+            authenticator.Register(_challenge), options, (_, _) => Task.FromResult(false), CancellationToken.None)));
     }
 
     [Fact]
-    public void Registration_WithoutUserVerification_IsAcceptedWhenOnlyPreferred()
+    public void RegistrationOptions_AreTheW3CJsonForm_WithOurPolicy()
+    {
+        var options = System.Text.Json.Nodes.JsonNode.Parse(Ceremonies.RegistrationOptions("user-1", "alice", "Alice",
+            [new KnownCredential([1, 2, 3], "internal,hybrid")]).ToJson())!;
+        Xunit.Assert.Equal(RpId, options["rp"]!["id"]!.GetValue<string>());
+        Xunit.Assert.Equal("dXNlci0x", options["user"]!["id"]!.GetValue<string>()); // base64url("user-1"): the user handle is the user id
+        Xunit.Assert.Equal(32, System.Buffers.Text.Base64Url.DecodeFromChars(options["challenge"]!.GetValue<string>()).Length);
+        Xunit.Assert.Equal([-7, -257], options["pubKeyCredParams"]!.AsArray().Select(p => p!["alg"]!.GetValue<int>()));
+        Xunit.Assert.Equal("none", options["attestation"]!.GetValue<string>());
+        Xunit.Assert.Equal("required", options["authenticatorSelection"]!["residentKey"]!.GetValue<string>());
+        Xunit.Assert.Equal("required", options["authenticatorSelection"]!["userVerification"]!.GetValue<string>());
+        Xunit.Assert.Equal("AQID", options["excludeCredentials"]![0]!["id"]!.GetValue<string>());
+        Xunit.Assert.Equal(["internal", "hybrid"], options["excludeCredentials"]![0]!["transports"]!.AsArray().Select(t => t!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task Registration_FromARelatedOrigin_IsAcceptedWhenConfigured()
     {
         using var authenticator = new TestAuthenticator();
-        var result = WebAuthnVerifier.VerifyRegistration(authenticator.Register(_challenge, new() { Flags = 0x01 }), _challenge, Rp with { RequireUserVerification = false });
+        var related = new WebAuthnCeremonies(Rp with { Origins = [Origin, "https://app.example.com"] });
+        await related.RegisterAsync(authenticator.Register(_challenge, new() { Origin = "https://app.example.com" }), _challenge);
+    }
+
+    [Fact]
+    public async Task Registration_WithoutUserVerification_IsAcceptedWhenOnlyPreferred()
+    {
+        using var authenticator = new TestAuthenticator();
+        var preferred = new WebAuthnCeremonies(Rp with { RequireUserVerification = false });
+        var result = await preferred.RegisterAsync(authenticator.Register(_challenge, new() { Flags = 0x01 }), _challenge);
         Xunit.Assert.False(result.UserVerified);
     }
 
@@ -99,10 +135,10 @@ public sealed class WebAuthnVerifierTests
 
     [Theory]
     [MemberData(nameof(MalformedRegistrations))]
-    public void Registration_MalformedJson_IsMalformed(string _, string json)
+    public async Task Registration_MalformedJson_IsMalformed(string _, string json)
     {
         var payload = JsonSerializer.Deserialize<JsonElement>(json);
-        Xunit.Assert.Equal(WebAuthnReasons.Malformed, Refusal(() => WebAuthnVerifier.VerifyRegistration(payload, _challenge, Rp)));
+        Xunit.Assert.Equal(WebAuthnReasons.Malformed, await RefusalAsync(() => Ceremonies.RegisterAsync(payload, _challenge)));
     }
 
     [Theory]
@@ -112,17 +148,17 @@ public sealed class WebAuthnVerifierTests
     [InlineData("a263666d74")] // truncated text
     [InlineData("a363666d74646e6f6e656761747453746d74a068617574684461746141")] // authData of one byte
     [InlineData("a363666d74646e6f6e656761747453746d74a068617574684461746140" + "00")] // trailing byte after the map
-    public void Registration_MalformedAttestationObject_IsMalformed(string hex)
+    public async Task Registration_MalformedAttestationObject_IsMalformed(string hex)
     {
         using var authenticator = new TestAuthenticator();
         var json = JsonNode.Parse(authenticator.Register(_challenge).GetRawText())!;
         json["response"]!["attestationObject"] = System.Buffers.Text.Base64Url.EncodeToString(Convert.FromHexString(hex));
         var payload = JsonSerializer.Deserialize<JsonElement>(json.ToJsonString());
-        Xunit.Assert.Equal(WebAuthnReasons.Malformed, Refusal(() => WebAuthnVerifier.VerifyRegistration(payload, _challenge, Rp)));
+        Xunit.Assert.Equal(WebAuthnReasons.Malformed, await RefusalAsync(() => Ceremonies.RegisterAsync(payload, _challenge)));
     }
 
     [Fact]
-    public void Registration_WithAMalformedCoseKey_IsRefused()
+    public async Task Registration_WithAKeyOffTheCurve_IsRefused()
     {
         using var authenticator = new TestAuthenticator();
         // A COSE key whose x coordinate is 31 bytes cannot be a P-256 point.
@@ -135,30 +171,26 @@ public sealed class WebAuthnVerifierTests
         broken[index + cose.Length - 1] ^= 0xff; // flip a byte of y: off the curve
         json["response"]!["attestationObject"] = System.Buffers.Text.Base64Url.EncodeToString(broken);
         var payload = JsonSerializer.Deserialize<JsonElement>(json.ToJsonString());
-        // none attestation does not sign, so the bad key surfaces at the first use: registration accepts the shape,
-        // authentication fails to verify with it.
-        var registered = WebAuthnVerifier.VerifyRegistration(payload, _challenge, Rp);
-        var stored = new StoredCredential(registered.CredentialId, registered.CosePublicKey, 0, false, UserHandle);
-        var next = RandomNumberGenerator.GetBytes(32);
-        Xunit.Assert.Equal(WebAuthnReasons.BadSignature,
-            Refusal(() => WebAuthnVerifier.VerifyAuthentication(authenticator.Assert(next), next, Rp, stored, discoverable: false)));
+        // Even with a none attestation (nothing signed), Fido2 imports the key at registration: a point off the curve is
+        // refused there instead of being stored and failing at its first use.
+        Xunit.Assert.Equal(WebAuthnReasons.Malformed, await RefusalAsync(() => Ceremonies.RegisterAsync(payload, _challenge)));
     }
 
-    private static StoredCredential Register(TestAuthenticator authenticator)
+    private static async Task<StoredCredential> RegisterAsync(TestAuthenticator authenticator)
     {
         var challenge = RandomNumberGenerator.GetBytes(32);
-        var registered = WebAuthnVerifier.VerifyRegistration(authenticator.Register(challenge), challenge, Rp);
+        var registered = await Ceremonies.RegisterAsync(authenticator.Register(challenge), challenge);
         return new StoredCredential(registered.CredentialId, registered.CosePublicKey, registered.SignCount, registered.BackupEligible, UserHandle);
     }
 
     [Theory]
     [InlineData(-7)]
     [InlineData(-257)]
-    public void Authentication_WithAValidAssertion_ReturnsTheNewCounter(int algorithm)
+    public async Task Authentication_WithAValidAssertion_ReturnsTheNewCounter(int algorithm)
     {
         using var authenticator = new TestAuthenticator(algorithm);
-        var stored = Register(authenticator);
-        var result = WebAuthnVerifier.VerifyAuthentication(authenticator.Assert(_challenge, new() { UserHandle = UserHandle }), _challenge, Rp, stored, discoverable: true);
+        var stored = await RegisterAsync(authenticator);
+        var result = await Ceremonies.AuthenticateAsync(authenticator.Assert(_challenge, new() { UserHandle = UserHandle }), _challenge, stored, discoverable: true);
         Xunit.Assert.Equal(1u, result.SignCount);
         Xunit.Assert.True(result.UserVerified);
     }
@@ -178,59 +210,60 @@ public sealed class WebAuthnVerifierTests
 
     [Theory]
     [MemberData(nameof(TamperedAssertions))]
-    public void Authentication_Tampered_IsRefusedWithItsReason(string reason, AssertionOptions options)
+    public async Task Authentication_Tampered_IsRefusedWithItsReason(string reason, AssertionOptions options)
     {
         using var authenticator = new TestAuthenticator();
-        var stored = Register(authenticator);
-        Xunit.Assert.Equal(reason, Refusal(() => WebAuthnVerifier.VerifyAuthentication(authenticator.Assert(_challenge, options), _challenge, Rp, stored, discoverable: false)));
+        var stored = await RegisterAsync(authenticator);
+        Xunit.Assert.Equal(reason, await RefusalAsync(() => Ceremonies.AuthenticateAsync(authenticator.Assert(_challenge, options), _challenge, stored, discoverable: false)));
     }
 
     [Fact]
-    public void Authentication_ForAnotherChallenge_IsChallengeMismatch()
+    public async Task Authentication_ForAnotherChallenge_IsChallengeMismatch()
     {
         using var authenticator = new TestAuthenticator();
-        var stored = Register(authenticator);
+        var stored = await RegisterAsync(authenticator);
         var response = authenticator.Assert(RandomNumberGenerator.GetBytes(32));
-        Xunit.Assert.Equal(WebAuthnReasons.ChallengeMismatch, Refusal(() => WebAuthnVerifier.VerifyAuthentication(response, _challenge, Rp, stored, false)));
+        Xunit.Assert.Equal(WebAuthnReasons.ChallengeMismatch, await RefusalAsync(() => Ceremonies.AuthenticateAsync(response, _challenge, stored, false)));
     }
 
     [Fact]
-    public void Authentication_Discoverable_WithoutUserHandle_IsRefused()
+    public async Task Authentication_Discoverable_WithoutUserHandle_IsRefused()
     {
         using var authenticator = new TestAuthenticator();
-        var stored = Register(authenticator);
-        Xunit.Assert.Equal(WebAuthnReasons.UserHandleMissing, Refusal(() => WebAuthnVerifier.VerifyAuthentication(authenticator.Assert(_challenge), _challenge, Rp, stored, true)));
+        var stored = await RegisterAsync(authenticator);
+        Xunit.Assert.Equal(WebAuthnReasons.UserHandleMissing, await RefusalAsync(() => Ceremonies.AuthenticateAsync(authenticator.Assert(_challenge), _challenge, stored, true)));
     }
 
     [Theory]
     [InlineData(5u, 5u)]
     [InlineData(5u, 3u)]
-    public void Authentication_WithACounterNotAboveTheStoredOne_IsCounterDecreased(uint stored, uint presented)
+    [InlineData(5u, 0u)] // a counter that stops counting: Fido2 alone would let it pass
+    public async Task Authentication_WithACounterNotAboveTheStoredOne_IsCounterDecreased(uint stored, uint presented)
     {
         using var authenticator = new TestAuthenticator();
-        var credential = Register(authenticator) with { SignCount = stored };
+        var credential = await RegisterAsync(authenticator) with { SignCount = stored };
         authenticator.Counter = presented - 1; // Assert() increments first
         Xunit.Assert.Equal(WebAuthnReasons.CounterDecreased,
-            Refusal(() => WebAuthnVerifier.VerifyAuthentication(authenticator.Assert(_challenge), _challenge, Rp, credential, false)));
+            await RefusalAsync(() => Ceremonies.AuthenticateAsync(authenticator.Assert(_challenge), _challenge, credential, false)));
     }
 
     [Fact]
-    public void Authentication_WithCountersAlwaysZero_IsAccepted()
+    public async Task Authentication_WithCountersAlwaysZero_IsAccepted()
     {
         // Authenticators without a counter (most passkeys) report 0 every time: that is not a clone signal.
         using var authenticator = new TestAuthenticator();
-        var stored = Register(authenticator);
+        var stored = await RegisterAsync(authenticator);
         authenticator.Counter = uint.MaxValue; // wraps to 0 on Assert()
-        Xunit.Assert.Equal(0u, WebAuthnVerifier.VerifyAuthentication(authenticator.Assert(_challenge), _challenge, Rp, stored, false).SignCount);
+        Xunit.Assert.Equal(0u, (await Ceremonies.AuthenticateAsync(authenticator.Assert(_challenge), _challenge, stored, false)).SignCount);
     }
 
     [Fact]
-    public void Authentication_ForAnotherCredential_IsUnknownCredential()
+    public async Task Authentication_ForAnotherCredential_IsUnknownCredential()
     {
         using var authenticator = new TestAuthenticator();
         using var other = new TestAuthenticator();
-        var stored = Register(authenticator);
+        var stored = await RegisterAsync(authenticator);
         Xunit.Assert.Equal(WebAuthnReasons.UnknownCredential,
-            Refusal(() => WebAuthnVerifier.VerifyAuthentication(other.Assert(_challenge), _challenge, Rp, stored, false)));
+            await RefusalAsync(() => Ceremonies.AuthenticateAsync(other.Assert(_challenge), _challenge, stored, false)));
     }
 }
