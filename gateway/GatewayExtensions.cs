@@ -1,11 +1,9 @@
 using Auth.Platform.Gateway.Limits;
 using Auth.Platform.Gateway.Routing;
 using Auth.Platform.Gateway.Security;
-using Auth.Platform.Gateway.ServiceDiscovery;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.HttpOverrides;
 using Yarp.ReverseProxy.Forwarder;
-using Yarp.ReverseProxy.ServiceDiscovery;
 
 namespace Auth.Platform.Gateway;
 
@@ -23,8 +21,11 @@ public static class GatewayExtensions
         builder.Services.Configure<HostileInputOptions>(o => o.Enabled = false);
         // YARP's default transforms set X-Forwarded-For/Proto/Host (replacing what the client sent) and keep the
         // original Host out of the way, so services see the public URL through their forwarded-headers middleware.
-        builder.Services.AddReverseProxy().LoadFromMemory(GatewayRoutes.Routes, GatewayRoutes.Clusters);
-        builder.Services.AddSingleton<IDestinationResolver, ServiceDiscoveryDestinationResolver>();
+        // Destinations are service names (http://signin); service discovery expands them into the endpoints the AppHost
+        // injected (services__signin__http__0, ...), one destination per replica.
+        builder.Services.AddReverseProxy()
+            .LoadFromMemory(GatewayRoutes.Routes, GatewayRoutes.Clusters)
+            .AddServiceDiscoveryDestinationResolver();
         return builder;
     }
 
@@ -46,6 +47,10 @@ public static class GatewayExtensions
 
     public static WebApplication MapGateway(this WebApplication app)
     {
+        // An API path that no service serves is the gateway's own 404 (a problem), not the hosted UI's page: the route
+        // table forwards only the prefixes a service serves, and this catch-all ranks below all of them.
+        app.Map(GatewayRoutes.ApiPrefix + "/{**rest}", (HttpContext context) =>
+            PlatformProblems.Write(context, StatusCodes.Status404NotFound, "request.not_found", "No endpoint matches this path."));
         app.MapReverseProxy(proxy => proxy.Use(async (context, next) =>
         {
             // A service's own answer passes through untouched: the gateway's status-code problems (UsePlatformDefaults)

@@ -12,7 +12,6 @@ using Auth.Platform.Signin.Oidc;
 using Auth.Platform.Signin.Organizations;
 using Auth.Platform.Signin.Sessions;
 using Auth.Platform.Signin.SignInExperience;
-using StackExchange.Redis;
 
 namespace Auth.Platform.Signin;
 
@@ -22,9 +21,11 @@ public static class SigninServiceExtensions
     {
         builder.AddPlatformDbContext<SigninDbContext>("signindb");
         builder.AddPlatformMessaging<SigninDbContext>("signin", x => x.AddConsumer<UserDeletedConsumer>());
-        var redis = builder.Configuration.GetConnectionString("redis") ?? throw new InvalidOperationException("ConnectionStrings:redis is not configured.");
-        // abortConnect=false: start even if Redis is briefly away; commands fail (and are retried by callers) until it is back.
-        builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(redis + ",abortConnect=false"));
+        if (string.IsNullOrEmpty(builder.Configuration.GetConnectionString("redis")))
+            throw new InvalidOperationException("ConnectionStrings:redis is not configured.");
+        // Not aborting on a failed first connect: start even if Redis is briefly away; commands fail (and are retried by
+        // callers) until it is back.
+        builder.AddRedisClient("redis", configureOptions: options => options.AbortOnConnectFail = false);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.AddServerKeys();
         builder.AddOidcServer();

@@ -12,14 +12,8 @@ public static class OutboxModel
         {
             e.ToTable("outbox_messages");
             e.HasKey(x => x.Id);
-            e.Property(x => x.Id).HasColumnName("id");
-            e.Property(x => x.Type).HasColumnName("type").HasMaxLength(256);
-            e.Property(x => x.Payload).HasColumnName("payload").HasColumnType("jsonb");
-            e.Property(x => x.CreatedAt).HasColumnName("created_at");
-            e.Property(x => x.AvailableAt).HasColumnName("available_at");
-            e.Property(x => x.Attempts).HasColumnName("attempts");
-            e.Property(x => x.LastError).HasColumnName("last_error");
-            e.Property(x => x.DispatchedAt).HasColumnName("dispatched_at");
+            e.Property(x => x.Type).HasMaxLength(256);
+            e.Property(x => x.Payload).HasColumnType("jsonb");
             // The dispatcher only ever scans pending rows.
             e.HasIndex(x => x.AvailableAt).HasFilter("dispatched_at IS NULL").HasDatabaseName("ix_outbox_pending");
         });
@@ -27,9 +21,7 @@ public static class OutboxModel
         {
             e.ToTable("inbox_messages");
             e.HasKey(x => new { x.Consumer, x.MessageId });
-            e.Property(x => x.Consumer).HasColumnName("consumer").HasMaxLength(200);
-            e.Property(x => x.MessageId).HasColumnName("message_id");
-            e.Property(x => x.ProcessedAt).HasColumnName("processed_at");
+            e.Property(x => x.Consumer).HasMaxLength(200);
         });
         return modelBuilder;
     }

@@ -6,7 +6,6 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -15,25 +14,28 @@ namespace Auth.Platform.BuildingBlocks.Persistence;
 public static class PersistenceExtensions
 {
     /// <summary>
-    /// Registers <typeparamref name="TContext"/> on PostgreSQL from <c>ConnectionStrings:{connectionName}</c> (the AppHost
-    /// resource name, e.g. <c>signindb</c>), with Npgsql's retrying strategy and the outbox interceptor, plus a readiness
-    /// health check. Explicit transactions must run inside <c>Database.CreateExecutionStrategy()</c>.
+    /// Registers <typeparamref name="TContext"/> through Aspire's PostgreSQL integration (pooled contexts, Npgsql's retrying
+    /// strategy, a health check, tracing and metrics) from <c>ConnectionStrings:{connectionName}</c>, the AppHost resource
+    /// name (e.g. <c>signindb</c>), with the platform's naming convention and, when messaging is registered, the outbox
+    /// interceptor. Explicit transactions must run inside <c>Database.CreateExecutionStrategy()</c>.
     /// </summary>
-    public static IHostApplicationBuilder AddPlatformDbContext<TContext>(this IHostApplicationBuilder builder, string connectionName,
-        Action<DbContextOptionsBuilder>? configure = null) where TContext : DbContext
+    public static IHostApplicationBuilder AddPlatformDbContext<TContext>(this IHostApplicationBuilder builder, string connectionName)
+        where TContext : DbContext
     {
-        var connectionString = builder.Configuration.GetConnectionString(connectionName)
-            ?? throw new InvalidOperationException($"ConnectionStrings:{connectionName} is not configured.");
-        builder.Services.AddDbContext<TContext>((services, options) =>
+        if (string.IsNullOrEmpty(builder.Configuration.GetConnectionString(connectionName)))
+            throw new InvalidOperationException($"ConnectionStrings:{connectionName} is not configured.");
+        builder.AddNpgsqlDbContext<TContext>(connectionName, configureDbContextOptions: options => options.UsePlatformConventions());
+        builder.Services.ConfigureDbContext<TContext>((services, options) =>
         {
-            options.UseNpgsql(connectionString, npgsql => npgsql.EnableRetryOnFailure(6, TimeSpan.FromSeconds(5), null));
             var interceptor = services.GetService<OutboxSaveChangesInterceptor>();
             if (interceptor is not null) options.AddInterceptors(interceptor);
-            configure?.Invoke(options);
         });
-        builder.Services.AddHealthChecks().AddCheck<DbContextHealthCheck<TContext>>(connectionName, tags: ["ready"]);
         return builder;
     }
+
+    /// <summary>The database conventions of every service's DbContext (also what the schema snapshot tests build).</summary>
+    public static DbContextOptionsBuilder UsePlatformConventions(this DbContextOptionsBuilder options) =>
+        options.UseSnakeCaseNamingConvention();
 
     /// <summary>
     /// Brings the schema up to date before the app serves requests. With <c>--migrate</c> on the command line the
@@ -149,10 +151,4 @@ public static class SchemaMigrator
         var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(name));
         return BitConverter.ToInt64(hash, 0);
     }
-}
-
-internal sealed class DbContextHealthCheck<TContext>(TContext db) : IHealthCheck where TContext : DbContext
-{
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        await db.Database.CanConnectAsync(cancellationToken) ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy("Database unreachable");
 }

@@ -23,19 +23,15 @@ public sealed class AccountDbContext(DbContextOptions<AccountDbContext> options)
         {
             e.ToTable("users");
             e.HasKey(x => x.Id);
-            e.Property(x => x.Id).HasColumnName("id").HasMaxLength(12);
-            e.Property(x => x.Username).HasColumnName("username").HasMaxLength(UsernameRules.MaxLength);
-            e.Property(x => x.PrimaryEmail).HasColumnName("primary_email").HasMaxLength(EmailAddressRules.MaxLength);
-            e.Property(x => x.PrimaryEmailNormalized).HasColumnName("primary_email_normalized").HasMaxLength(EmailAddressRules.MaxLength);
-            e.Property(x => x.PrimaryPhone).HasColumnName("primary_phone").HasMaxLength(16);
-            e.Property(x => x.Name).HasColumnName("name").HasMaxLength(128);
-            e.Property(x => x.Avatar).HasColumnName("avatar").HasMaxLength(2048);
-            e.Property(x => x.CustomData).HasColumnName("custom_data").HasColumnType("jsonb");
-            e.Property(x => x.PasswordHash).HasColumnName("password_hash").HasMaxLength(256);
-            e.Property(x => x.CreatedAt).HasColumnName("created_at");
-            e.Property(x => x.UpdatedAt).HasColumnName("updated_at");
-            e.Property(x => x.LastSignInAt).HasColumnName("last_sign_in_at");
-            e.Property(x => x.IsSuspended).HasColumnName("is_suspended");
+            e.Property(x => x.Id).HasMaxLength(12);
+            e.Property(x => x.Username).HasMaxLength(UsernameRules.MaxLength);
+            e.Property(x => x.PrimaryEmail).HasMaxLength(EmailAddressRules.MaxLength);
+            e.Property(x => x.PrimaryEmailNormalized).HasMaxLength(EmailAddressRules.MaxLength);
+            e.Property(x => x.PrimaryPhone).HasMaxLength(16);
+            e.Property(x => x.Name).HasMaxLength(128);
+            e.Property(x => x.Avatar).HasMaxLength(2048);
+            e.Property(x => x.CustomData).HasColumnType("jsonb");
+            e.Property(x => x.PasswordHash).HasMaxLength(256);
             // PostgreSQL unique indexes ignore NULLs, so users without a given identifier never collide.
             e.HasIndex(x => x.Username).IsUnique().HasDatabaseName(UsernameIndex);
             e.HasIndex(x => x.PrimaryEmailNormalized).IsUnique().HasDatabaseName(EmailIndex);
@@ -47,11 +43,9 @@ public sealed class AccountDbContext(DbContextOptions<AccountDbContext> options)
         {
             e.ToTable("account_center_settings");
             e.HasKey(x => x.Id);
-            e.Property(x => x.Id).HasColumnName("id").HasMaxLength(16);
-            e.Property(x => x.Enabled).HasColumnName("enabled");
-            e.Property(x => x.Fields).HasColumnName("fields").HasColumnType("jsonb");
-            e.Property(x => x.DeleteAccountUrl).HasColumnName("delete_account_url").HasMaxLength(2048);
-            e.Property(x => x.UpdatedAt).HasColumnName("updated_at");
+            e.Property(x => x.Id).HasMaxLength(16);
+            e.Property(x => x.Fields).HasColumnType("jsonb");
+            e.Property(x => x.DeleteAccountUrl).HasMaxLength(2048);
         });
     }
 }

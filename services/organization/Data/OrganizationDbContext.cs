@@ -22,9 +22,8 @@ public sealed class OrganizationDbContext(DbContextOptions<OrganizationDbContext
         {
             e.ToTable("user_directory");
             e.HasKey(x => x.UserId);
-            e.Property(x => x.UserId).HasColumnName("user_id").HasMaxLength(12);
-            e.Property(x => x.PrimaryEmail).HasColumnName("primary_email").HasMaxLength(254);
-            e.Property(x => x.CreatedAt).HasColumnName("created_at");
+            e.Property(x => x.UserId).HasMaxLength(12);
+            e.Property(x => x.PrimaryEmail).HasMaxLength(254);
             // Invitations and JIT provisioning match by email (and later by email domain).
             e.HasIndex(x => x.PrimaryEmail).HasDatabaseName("ix_user_directory_primary_email");
         });
@@ -32,22 +31,19 @@ public sealed class OrganizationDbContext(DbContextOptions<OrganizationDbContext
         {
             e.ToTable("organizations");
             e.HasKey(x => x.Id);
-            e.Property(x => x.Id).HasColumnName("id").HasMaxLength(OrganizationIds.Length);
-            e.Property(x => x.Name).HasColumnName("name").HasMaxLength(128);
-            e.Property(x => x.Description).HasColumnName("description").HasMaxLength(256);
-            e.Property(x => x.CustomData).HasColumnName("custom_data").HasColumnType("jsonb");
-            e.Property(x => x.IsMfaRequired).HasColumnName("is_mfa_required");
-            e.Property(x => x.Branding).HasColumnName("branding").HasColumnType("jsonb");
-            e.Property(x => x.CreatedAt).HasColumnName("created_at");
+            e.Property(x => x.Id).HasMaxLength(OrganizationIds.Length);
+            e.Property(x => x.Name).HasMaxLength(128);
+            e.Property(x => x.Description).HasMaxLength(256);
+            e.Property(x => x.CustomData).HasColumnType("jsonb");
+            e.Property(x => x.Branding).HasColumnType("jsonb");
             e.HasIndex(x => x.CreatedAt).HasDatabaseName("ix_organizations_created_at");
         });
         modelBuilder.Entity<OrganizationMember>(e =>
         {
             e.ToTable("organization_users");
             e.HasKey(x => new { x.OrganizationId, x.UserId });
-            e.Property(x => x.OrganizationId).HasColumnName("organization_id").HasMaxLength(OrganizationIds.Length);
-            e.Property(x => x.UserId).HasColumnName("user_id").HasMaxLength(12);
-            e.Property(x => x.CreatedAt).HasColumnName("created_at");
+            e.Property(x => x.OrganizationId).HasMaxLength(OrganizationIds.Length);
+            e.Property(x => x.UserId).HasMaxLength(12);
             // signin asks for one user's memberships on every organization token.
             e.HasIndex(x => x.UserId).HasDatabaseName("ix_organization_users_user_id");
             e.HasOne<OrganizationEntity>().WithMany().HasForeignKey(x => x.OrganizationId).OnDelete(DeleteBehavior.Cascade)

@@ -39,21 +39,13 @@ public sealed class SigninDbContext(DbContextOptions<SigninDbContext> options) :
         {
             e.ToTable("sign_in_experiences");
             e.HasKey(x => x.Id);
-            e.Property(x => x.Id).HasColumnName("id");
-            e.Property(x => x.Data).HasColumnName("data").HasColumnType("jsonb");
-            e.Property(x => x.UpdatedAt).HasColumnName("updated_at");
+            e.Property(x => x.Data).HasColumnType("jsonb");
         });
         // Keep in step with Data/Migrations/0002_terms_acceptances.sql.
         modelBuilder.Entity<TermsAcceptance>(e =>
         {
             e.ToTable("terms_acceptances");
             e.HasKey(x => x.Id);
-            e.Property(x => x.Id).HasColumnName("id");
-            e.Property(x => x.UserId).HasColumnName("user_id");
-            e.Property(x => x.AcceptedAt).HasColumnName("accepted_at");
-            e.Property(x => x.InteractionEvent).HasColumnName("interaction_event");
-            e.Property(x => x.TermsOfUseUrl).HasColumnName("terms_of_use_url");
-            e.Property(x => x.PrivacyPolicyUrl).HasColumnName("privacy_policy_url");
             e.HasIndex(x => x.UserId).HasDatabaseName("IX_terms_acceptances_user_id");
         });
     }

@@ -203,6 +203,6 @@ public sealed class SignInExperienceRulesTests
 
     [Fact]
     public void Migrations_AreEmbeddedUnderNamesThatSortInOrder() =>
-        Assert.Equal(["Migrations.0001_sign_in_experience.sql", "Migrations.0002_terms_acceptances.sql", "Migrations.0003_session_authorizations.sql", "Migrations.0004_session_amr.sql"],
+        Assert.Equal(["Migrations.0001_sign_in_experience.sql", "Migrations.0002_terms_acceptances.sql", "Migrations.0003_session_authorizations.sql", "Migrations.0004_session_amr.sql", "Migrations.0005_snake_case_naming.sql"],
             typeof(ExperienceApi).Assembly.GetManifestResourceNames().Where(n => n.EndsWith(".sql", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
 }

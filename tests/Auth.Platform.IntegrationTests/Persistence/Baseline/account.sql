@@ -1,0 +1,64 @@
+CREATE TABLE account_center_settings (
+    id character varying(16) NOT NULL,
+    enabled boolean NOT NULL,
+    fields jsonb NOT NULL,
+    delete_account_url character varying(2048),
+    updated_at timestamp with time zone NOT NULL,
+    CONSTRAINT "PK_account_center_settings" PRIMARY KEY (id)
+);
+
+
+CREATE TABLE inbox_messages (
+    consumer character varying(200) NOT NULL,
+    message_id uuid NOT NULL,
+    processed_at timestamp with time zone NOT NULL,
+    CONSTRAINT "PK_inbox_messages" PRIMARY KEY (consumer, message_id)
+);
+
+
+CREATE TABLE outbox_messages (
+    id uuid NOT NULL,
+    type character varying(256) NOT NULL,
+    payload jsonb NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    available_at timestamp with time zone NOT NULL,
+    attempts integer NOT NULL,
+    last_error text,
+    dispatched_at timestamp with time zone,
+    CONSTRAINT "PK_outbox_messages" PRIMARY KEY (id)
+);
+
+
+CREATE TABLE users (
+    id character varying(12) NOT NULL,
+    username character varying(128),
+    primary_email character varying(254),
+    primary_email_normalized character varying(254),
+    primary_phone character varying(16),
+    name character varying(128),
+    avatar character varying(2048),
+    custom_data jsonb NOT NULL,
+    password_hash character varying(256),
+    created_at timestamp with time zone NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    last_sign_in_at timestamp with time zone,
+    is_suspended boolean NOT NULL,
+    CONSTRAINT "PK_users" PRIMARY KEY (id)
+);
+
+
+CREATE INDEX ix_outbox_pending ON outbox_messages (available_at) WHERE dispatched_at IS NULL;
+
+
+CREATE INDEX ix_users_created_at ON users (created_at);
+
+
+CREATE UNIQUE INDEX ux_users_primary_email_normalized ON users (primary_email_normalized);
+
+
+CREATE UNIQUE INDEX ux_users_primary_phone ON users (primary_phone);
+
+
+CREATE UNIQUE INDEX ux_users_username ON users (username);
+
+

@@ -1,0 +1,63 @@
+CREATE TABLE inbox_messages (
+    consumer character varying(200) NOT NULL,
+    message_id uuid NOT NULL,
+    processed_at timestamp with time zone NOT NULL,
+    CONSTRAINT pk_inbox_messages PRIMARY KEY (consumer, message_id)
+);
+
+
+CREATE TABLE organizations (
+    id character varying(12) NOT NULL,
+    name character varying(128) NOT NULL,
+    description character varying(256),
+    custom_data jsonb NOT NULL,
+    is_mfa_required boolean NOT NULL,
+    branding jsonb NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    CONSTRAINT pk_organizations PRIMARY KEY (id)
+);
+
+
+CREATE TABLE outbox_messages (
+    id uuid NOT NULL,
+    type character varying(256) NOT NULL,
+    payload jsonb NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    available_at timestamp with time zone NOT NULL,
+    attempts integer NOT NULL,
+    last_error text,
+    dispatched_at timestamp with time zone,
+    CONSTRAINT pk_outbox_messages PRIMARY KEY (id)
+);
+
+
+CREATE TABLE user_directory (
+    user_id character varying(12) NOT NULL,
+    primary_email character varying(254),
+    created_at timestamp with time zone NOT NULL,
+    CONSTRAINT pk_user_directory PRIMARY KEY (user_id)
+);
+
+
+CREATE TABLE organization_users (
+    organization_id character varying(12) NOT NULL,
+    user_id character varying(12) NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    CONSTRAINT pk_organization_users PRIMARY KEY (organization_id, user_id),
+    CONSTRAINT fk_organization_users_organizations FOREIGN KEY (organization_id) REFERENCES organizations (id) ON DELETE CASCADE,
+    CONSTRAINT fk_organization_users_user_directory FOREIGN KEY (user_id) REFERENCES user_directory (user_id) ON DELETE CASCADE
+);
+
+
+CREATE INDEX ix_organization_users_user_id ON organization_users (user_id);
+
+
+CREATE INDEX ix_organizations_created_at ON organizations (created_at);
+
+
+CREATE INDEX ix_outbox_pending ON outbox_messages (available_at) WHERE dispatched_at IS NULL;
+
+
+CREATE INDEX ix_user_directory_primary_email ON user_directory (primary_email);
+
+
