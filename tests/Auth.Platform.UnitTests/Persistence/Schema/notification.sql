@@ -24,6 +24,11 @@ CREATE TABLE deliveries (
     status character varying(16) NOT NULL,
     error character varying(500),
     created_at timestamp with time zone NOT NULL,
+    subject character varying(200),
+    text character varying(1000),
+    attempts integer NOT NULL,
+    next_attempt_at timestamp with time zone,
+    expires_at timestamp with time zone,
     CONSTRAINT pk_deliveries PRIMARY KEY (id)
 );
 
@@ -89,6 +94,9 @@ CREATE INDEX ix_backchannel_logout_deliveries_client_created_at ON backchannel_l
 
 
 CREATE INDEX ix_backchannel_logout_deliveries_pending ON backchannel_logout_deliveries (next_attempt_at) WHERE status = 'pending';
+
+
+CREATE INDEX ix_deliveries_pending ON deliveries (next_attempt_at) WHERE status = 'pending';
 
 
 CREATE INDEX ix_outbox_pending ON outbox_messages (available_at) WHERE dispatched_at IS NULL;
