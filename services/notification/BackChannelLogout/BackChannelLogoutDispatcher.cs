@@ -1,24 +1,12 @@
 using System.Diagnostics.Metrics;
 using Auth.Platform.Notification.Data;
+using Auth.Platform.Notification.Delivery;
 using Microsoft.EntityFrameworkCore;
 
 namespace Auth.Platform.Notification.BackChannelLogout;
 
-/// <summary>Wakes the dispatcher when a delivery was stored, so the first attempt does not wait for the poll.</summary>
-public sealed class BackChannelLogoutSignal
-{
-    private readonly SemaphoreSlim _signal = new(0, 1);
-
-    public void Notify()
-    {
-        if (_signal.CurrentCount == 0)
-        {
-            try { _signal.Release(); } catch (SemaphoreFullException) { }
-        }
-    }
-
-    public Task WaitAsync(TimeSpan timeout, CancellationToken ct) => _signal.WaitAsync(timeout, ct);
-}
+/// <summary>Wakes <see cref="BackChannelLogoutDispatcher"/> when a delivery was stored.</summary>
+public sealed class BackChannelLogoutSignal : DispatchSignal;
 
 /// <summary>
 /// POSTs due logout tokens (<c>application/x-www-form-urlencoded</c>, <c>logout_token=…</c>, OpenID Back-Channel
@@ -29,7 +17,7 @@ public sealed class BackChannelLogoutSignal
 /// not followed: the URI was registered, where it points to is not.
 /// </summary>
 public sealed class BackChannelLogoutDispatcher(IServiceScopeFactory scopes, BackChannelLogoutSignal signal, BackChannelLogoutOptions options,
-    TimeProvider time, ILogger<BackChannelLogoutDispatcher> logger) : BackgroundService
+    TimeProvider time, ILogger<BackChannelLogoutDispatcher> logger) : PollingDispatcher(signal, logger)
 {
     private static readonly Meter Meter = new("Auth.Platform.Notification.BackChannelLogout");
     private static readonly Counter<long> Delivered = Meter.CreateCounter<long>("backchannel_logout.delivered");
@@ -43,29 +31,9 @@ public sealed class BackChannelLogoutDispatcher(IServiceScopeFactory scopes, Bac
         PooledConnectionLifetime = TimeSpan.FromMinutes(2),
     }) { Timeout = Timeout.InfiniteTimeSpan };
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            var more = false;
-            try
-            {
-                more = await DispatchBatchAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { return; }
-            catch (Exception ex)
-            {
-                logger.LogWarning(ex, "Back-channel logout dispatch failed; retrying");
-            }
-            if (!more)
-            {
-                try { await signal.WaitAsync(options.PollInterval, stoppingToken); }
-                catch (OperationCanceledException) { return; }
-            }
-        }
-    }
+    protected override TimeSpan PollInterval => options.PollInterval;
 
-    internal async Task<bool> DispatchBatchAsync(CancellationToken ct)
+    internal override async Task<bool> DispatchBatchAsync(CancellationToken ct)
     {
         using var scope = scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<NotificationDbContext>();
@@ -124,7 +92,7 @@ public sealed class BackChannelLogoutDispatcher(IServiceScopeFactory scopes, Bac
             GiveUp(delivery, BackChannelLogoutStatus.Failed);
             return;
         }
-        var delay = TimeSpan.FromTicks(Math.Min(options.MaxRetryDelay.Ticks, options.FirstRetryDelay.Ticks * (1L << Math.Min(delivery.Attempts - 1, 20))));
+        var delay = RetryDelay(delivery.Attempts, options.FirstRetryDelay, options.MaxRetryDelay);
         delivery.NextAttemptAt = time.GetUtcNow() + delay;
         logger.LogInformation("Back-channel logout {DeliveryId} to client {ClientId} failed (attempt {Attempts}: {Error}); next in {Delay}",
             delivery.Id, delivery.ClientId, delivery.Attempts, delivery.LastError, delay);

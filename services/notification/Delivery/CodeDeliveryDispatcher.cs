@@ -13,18 +13,8 @@ public sealed class CodeDeliveryOptions
     public int BatchSize { get; set; } = 10;
 }
 
-/// <summary>Wakes the dispatcher when a code was accepted, so the first attempt does not wait for the poll.</summary>
-public sealed class CodeDeliverySignal
-{
-    private readonly SemaphoreSlim _signal = new(0, 1);
-
-    public void Notify()
-    {
-        try { _signal.Release(); } catch (SemaphoreFullException) { }
-    }
-
-    public Task WaitAsync(TimeSpan timeout, CancellationToken ct) => _signal.WaitAsync(timeout, ct);
-}
+/// <summary>Wakes <see cref="CodeDeliveryDispatcher"/> when a code was accepted.</summary>
+public sealed class CodeDeliverySignal : DispatchSignal;
 
 /// <summary>
 /// Sends accepted code messages after the request was answered, so the answer for a known address (a message to send)
@@ -34,33 +24,13 @@ public sealed class CodeDeliverySignal
 /// success. The message text is cleared when the row leaves <c>pending</c>; logs name the row, never the code.
 /// </summary>
 public sealed class CodeDeliveryDispatcher(IServiceScopeFactory scopes, CodeDeliverySignal signal, Microsoft.Extensions.Options.IOptions<CodeDeliveryOptions> options,
-    TimeProvider time, ILogger<CodeDeliveryDispatcher> logger) : BackgroundService
+    TimeProvider time, ILogger<CodeDeliveryDispatcher> logger) : PollingDispatcher(signal, logger)
 {
     private CodeDeliveryOptions Options => options.Value;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            var more = false;
-            try
-            {
-                more = await DispatchBatchAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { return; }
-            catch (Exception ex)
-            {
-                logger.LogWarning(ex, "Code delivery dispatch failed; retrying");
-            }
-            if (!more)
-            {
-                try { await signal.WaitAsync(Options.PollInterval, stoppingToken); }
-                catch (OperationCanceledException) { return; }
-            }
-        }
-    }
+    protected override TimeSpan PollInterval => Options.PollInterval;
 
-    private async Task<bool> DispatchBatchAsync(CancellationToken ct)
+    internal override async Task<bool> DispatchBatchAsync(CancellationToken ct)
     {
         using var scope = scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<NotificationDbContext>();
@@ -114,7 +84,7 @@ public sealed class CodeDeliveryDispatcher(IServiceScopeFactory scopes, CodeDeli
             logger.LogWarning("Code delivery {DeliveryId} by {Channel} failed after {Attempts} attempt(s): {Error}", delivery.Id, delivery.Channel, delivery.Attempts, delivery.Error);
             return;
         }
-        var delay = TimeSpan.FromTicks(Math.Min(Options.MaxRetryDelay.Ticks, Options.FirstRetryDelay.Ticks * (1L << Math.Min(delivery.Attempts - 1, 20))));
+        var delay = RetryDelay(delivery.Attempts, Options.FirstRetryDelay, Options.MaxRetryDelay);
         delivery.NextAttemptAt = time.GetUtcNow() + delay;
         logger.LogInformation("Code delivery {DeliveryId} by {Channel} failed (attempt {Attempts}: {Error}); next in {Delay}", delivery.Id, delivery.Channel, delivery.Attempts, delivery.Error, delay);
     }
