@@ -17,23 +17,30 @@ public sealed class DeliveryProviders(IConfiguration configuration, IHostEnviron
     };
 
     /// <summary>
-    /// The channels the sign-in experience enables, from <c>Notification:Channels</c> (comma-separated, default
-    /// <c>email</c>). Configuration rather than a call to signin: a deployment states what it must be able to send.
+    /// The channels that must have a provider: <c>Notification:Channels</c> (comma-separated) when the deployment states
+    /// them, otherwise the ones the sign-in experience enables (<see cref="SignInExperienceChannels"/>); null while that
+    /// experience cannot be read.
     /// </summary>
-    public IEnumerable<string> RequiredChannels() =>
-        (configuration["Notification:Channels"] ?? "email").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    public async Task<IReadOnlyList<string>?> RequiredChannelsAsync(SignInExperienceChannels experience, CancellationToken ct) =>
+        configuration["Notification:Channels"] is { } stated
+            ? stated.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            : await experience.EnabledAsync(ct);
 }
 
 /// <summary>Readiness: unhealthy while a required channel has no provider, so a misconfigured deployment fails loudly.</summary>
-public sealed class DeliveryProvidersHealthCheck(DeliveryProviders providers) : IHealthCheck
+public sealed class DeliveryProvidersHealthCheck(DeliveryProviders providers, SignInExperienceChannels experience) : IHealthCheck
 {
     public const string Name = "delivery-providers";
 
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var missing = providers.RequiredChannels().Where(c => !providers.CanDeliver(c)).ToArray();
-        return Task.FromResult(missing.Length == 0
+        // Unknown (signin not reachable yet, nothing read before) is Degraded: readiness does not hang on signin,
+        // and a known misconfiguration is never reported healthy.
+        if (await providers.RequiredChannelsAsync(experience, cancellationToken) is not { } required)
+            return HealthCheckResult.Degraded("The sign-in experience could not be read yet; its channels are not checked.");
+        var missing = required.Where(c => !providers.CanDeliver(c)).ToArray();
+        return missing.Length == 0
             ? HealthCheckResult.Healthy()
-            : HealthCheckResult.Unhealthy($"No provider for channel(s) {string.Join(", ", missing)}: configure Smtp:Host / Sms:Endpoint or Notification:Channels."));
+            : HealthCheckResult.Unhealthy($"No provider for channel(s) {string.Join(", ", missing)}: configure Smtp:Host / Sms:Endpoint, or change the sign-in experience.");
     }
 }

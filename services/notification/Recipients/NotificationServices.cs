@@ -26,10 +26,13 @@ public static class NotificationServices
         builder.Services.AddScoped<SmsSender>();
         builder.Services.AddScoped<VerificationCodeService>();
         builder.Services.AddSingleton<DeliveryProviders>();
+        builder.Services.AddHttpClient(SignInExperienceChannels.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(3));
+        builder.Services.AddSingleton<SignInExperienceChannels>();
         builder.Services.Configure<CodeDeliveryOptions>(builder.Configuration.GetSection("CodeDelivery"));
         builder.Services.AddSingleton<CodeDeliverySignal>();
         builder.Services.AddHostedService<CodeDeliveryDispatcher>();
-        // Outside Development a required channel without a provider makes notification unready (Development keeps its inbox).
+        // Outside Development a channel the sign-in experience enables without a provider makes notification unready
+        // (Development keeps its inbox).
         if (!builder.Environment.IsDevelopment())
             builder.Services.AddHealthChecks().AddCheck<DeliveryProvidersHealthCheck>(DeliveryProvidersHealthCheck.Name, tags: ["ready"]);
         builder.Services.AddSingleton(builder.Configuration.GetSection("BackChannelLogout").Get<BackChannelLogoutOptions>() ?? new BackChannelLogoutOptions());
