@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
-using Auth.Platform.IntegrationTests.Signin;
 
 namespace Auth.Platform.IntegrationTests.Mfa;
 
@@ -36,19 +35,26 @@ public sealed partial class MfaExperienceTests
     }
 
     [Fact]
-    public async Task Registration_ThenSubmit_ReadsNoUser_TheCreatedOneIsKept()
+    public async Task Registration_ReadsTheUserOnlyForTheToken_TheCreatedOneIsKept()
     {
-        var browser = NewBrowser();
-        var username = SigninClient.NewUsername();
-        await StartAsync(browser, "Register");
-        var verification = await JsonAsync(await browser.ExperienceAsync(HttpMethod.Post, "/verification/new-password-identity",
-            new { identifier = new { type = "username", value = username }, password = Password }));
-        using (var identified = await browser.ExperienceAsync(HttpMethod.Post, "/identification", new { verificationId = verification.GetProperty("verificationId").GetString() }))
-            Assert.Equal(HttpStatusCode.Created, identified.StatusCode);
-        var userId = (await JsonAsync(await browser.ExperienceAsync(HttpMethod.Get, "/interaction"))).GetProperty("userId").GetString()!;
-        using (var submit = await browser.ExperienceAsync(HttpMethod.Post, "/submit"))
-            Assert.Equal(HttpStatusCode.OK, submit.StatusCode);
-        Assert.Equal(0, await AccountReadsAsync(userId));
+        var (_, userId) = await RegisterAsync();
+        // Identification creates the user and keeps account's answer; submit and the MFA gate use it. The one read is the
+        // resumed /oidc/auth's, for the token's claims.
+        Assert.Equal(1, await AccountReadsAsync(userId));
+    }
+
+    [Fact]
+    public async Task MfaSteps_KeepTheirStateInTheInteractionsOneRedisKey()
+    {
+        var (username, _) = await RegisterAsync();
+        var browser = await SignInWithPasswordAsync(username);
+        await EnrolTotpAsync(browser);
+        // Before issue 12 the MFA side lived beside the interaction, in signin:interaction:{id}:mfa.
+        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(Stack.ConnectionString("redis"));
+        var server = redis.GetServers()[0];
+        Assert.NotEmpty(server.Keys(pattern: "signin:interaction:*"));
+        Assert.Empty(server.Keys(pattern: "signin:interaction:*:mfa"));
+        await browser.SubmitAndFollowAsync(RedirectUri);
     }
 
     private async Task<int> AccountReadsAsync(string userId)

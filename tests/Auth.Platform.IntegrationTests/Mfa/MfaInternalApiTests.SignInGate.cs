@@ -1,8 +1,6 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Auth.Platform.Testing;
 
 namespace Auth.Platform.IntegrationTests.Mfa;
 
@@ -10,23 +8,8 @@ namespace Auth.Platform.IntegrationTests.Mfa;
 /// mfa's one internal MFA decision, <c>POST /internal/mfa/users/{userId}/sign-in-gate</c>, against its real database: each
 /// outcome (verify, bind, backup codes, none) from factors bound through the internal API and settings it stores.
 /// </summary>
-public sealed class SignInGateApiTests(PlatformStackFixture fixture) : IAsyncLifetime
+public sealed partial class MfaInternalApiTests
 {
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-    private HttpClient _mfa = null!;
-
-    public async ValueTask InitializeAsync()
-    {
-        _mfa = new HttpClient { BaseAddress = fixture.Stack.ServiceUrl("mfa") };
-        _mfa.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await fixture.Stack.ServiceTokenAsync(Ct));
-    }
-
-    public ValueTask DisposeAsync()
-    {
-        _mfa.Dispose();
-        return ValueTask.CompletedTask;
-    }
-
     private static object Gate(string[] factors, string policy = "UserControlled", string interactionEvent = "SignIn", bool organizationRequiresMfa = false,
         string? email = null, bool verified = false, string[]? proven = null, bool skipped = false, bool boundFactor = false) => new
     {
@@ -76,8 +59,7 @@ public sealed class SignInGateApiTests(PlatformStackFixture fixture) : IAsyncLif
         await BindTotpAsync(userId);
         var request = Gate(["Totp", "BackupCode"], verified: true, boundFactor: true);
         Assert.Equal("backupCodes", (await DecideAsync(userId, request)).GetProperty("requirement").GetString());
-        var enrolment = await JsonAsync(await _mfa.PostAsJsonAsync($"/internal/mfa/users/{userId}/backup-codes/enrolments", new { }, Ct));
-        await JsonAsync(await _mfa.PostAsJsonAsync($"/internal/mfa/users/{userId}/enrolments/{enrolment.GetProperty("enrolmentId").GetString()}/bind", new { }, Ct));
+        await BindBackupCodesAsync(userId);
         Assert.Equal("none", (await DecideAsync(userId, request)).GetProperty("requirement").GetString());
     }
 
@@ -127,26 +109,5 @@ public sealed class SignInGateApiTests(PlatformStackFixture fixture) : IAsyncLif
         using var anonymous = new HttpClient { BaseAddress = fixture.Stack.ServiceUrl("mfa") };
         using var response = await anonymous.PostAsJsonAsync($"/internal/mfa/users/{NewUserId()}/sign-in-gate", Gate(["Totp"]), Ct);
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-    }
-
-    private static string NewUserId() => "gate-test-" + Guid.NewGuid().ToString("N")[..12];
-
-    private async Task BindTotpAsync(string userId)
-    {
-        var enrolment = await JsonAsync(await _mfa.PostAsJsonAsync($"/internal/mfa/users/{userId}/totp/enrolments", new { accountName = "tester" }, Ct));
-        var id = enrolment.GetProperty("enrolmentId").GetString();
-        var code = await Otplib.CodeAsync(enrolment.GetProperty("secret").GetString()!, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), Ct);
-        await JsonAsync(await _mfa.PostAsJsonAsync($"/internal/mfa/users/{userId}/totp/enrolments/{id}/verify", new { code }, Ct));
-        await JsonAsync(await _mfa.PostAsJsonAsync($"/internal/mfa/users/{userId}/enrolments/{id}/bind", new { }, Ct));
-    }
-
-    private static async Task<JsonElement> JsonAsync(HttpResponseMessage response)
-    {
-        using (response)
-        {
-            var text = await response.Content.ReadAsStringAsync(Ct);
-            Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode} {response.RequestMessage?.RequestUri}: {text}");
-            return JsonDocument.Parse(text).RootElement.Clone();
-        }
     }
 }
