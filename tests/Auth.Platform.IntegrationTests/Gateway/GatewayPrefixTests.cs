@@ -29,7 +29,7 @@ public sealed class GatewayPrefixTests(PlatformStackFixture fixture) : IDisposab
         ["/api/connectors"] = ("GET", "/api/connectors"),
         ["/api/sso-connector-providers"] = ("GET", "/api/sso-connector-providers"),
         ["/api/sso-connectors"] = ("GET", "/api/sso-connectors"),
-        ["/api/authn/single-sign-on"] = ("GET", "/api/authn/single-sign-on/saml/c1/metadata"),
+        ["/api/authn/single-sign-on"] = ("POST", "/api/authn/single-sign-on/saml/c1"),
         ["/api/my-account/sessions"] = ("GET", "/api/my-account/sessions"),
         ["/api/my-account/sessions/{**rest}"] = ("DELETE", "/api/my-account/sessions/s1"),
         ["/api/my-account/grants"] = ("GET", "/api/my-account/grants"),

@@ -219,6 +219,21 @@ public sealed class SocialSignInTests(PlatformStackFixture fixture, SocialIdpFix
     }
 
     [Fact]
+    public async Task Verify_IdTokenWithAnotherNonce_Returns400SocialInvalidIdToken()
+    {
+        var connectorId = await OidcConnectorAsync();
+        var (sessionId, uri) = await StartAsync(connectorId, "s");
+        // The front channel is the attacker's: the nonce is swapped on the way to the provider (PKCE still matches).
+        var tampered = uri.Replace("nonce=" + QueryHelpers.ParseQuery(new Uri(uri).Query)["nonce"], "nonce=attacker-chosen-nonce", StringComparison.Ordinal);
+        Assert.NotEqual(uri, tampered);
+
+        var answer = await VerifyAsync(connectorId, sessionId, await SignInAtIdpAsync(tampered, "ivy"));
+
+        AssertProblem(answer, 400, "connector.social_invalid_id_token");
+        Assert.Equal("nonce_mismatch", answer.Body["data"]!["reason"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Verify_WithTheSessionOfAnotherConnector_Returns400ConnectorIdMismatch()
     {
         var (connectorA, connectorB) = (await OidcConnectorAsync(), await OidcConnectorAsync());
