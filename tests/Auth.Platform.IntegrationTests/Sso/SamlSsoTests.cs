@@ -179,6 +179,27 @@ public sealed class SamlSsoTests(PlatformStackFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task IdpConfiguredByItsMetadataXml_SignsInThroughTheMetadatasEndpointAndCertificate()
+    {
+        var (connectorId, spMetadata) = await SamlConnectorAsync();
+        var idpMetadata = (await NodeScripts.RunAsync("saml-idp.mjs", System.Text.Json.JsonSerializer.Serialize(new
+        {
+            spMetadata, entityId = _idpEntityId, ssoUrl = "https://metadata-idp.saml.test/sso", privateKey = _idpKeys.Key, certificate = _idpKeys.Certificate, nameId = "x@corp.test",
+        })))["idpMetadata"]!.GetValue<string>();
+        using (var patch = await _api.Management.PatchAsync($"/api/sso-connectors/{connectorId}", System.Net.Http.Json.JsonContent.Create(new
+        {
+            config = new { metadata = idpMetadata, entityId = (string?)null, signInEndpoint = (string?)null, x509Certificate = (string?)null },
+        }), Ct))
+            Assert.Equal(HttpStatusCode.OK, patch.StatusCode);
+
+        var (sessionId, requestId, uri) = await StartAsync(connectorId);
+        Assert.StartsWith("https://metadata-idp.saml.test/sso?SAMLRequest=", uri.ToString());
+        using var acs = await PostAcsAsync(connectorId, await IdpResponseAsync(spMetadata, requestId), sessionId);
+
+        Assert.True(acs.StatusCode == HttpStatusCode.Redirect, await acs.Content.ReadAsStringAsync(Ct));
+    }
+
+    [Fact]
     public async Task Acs_WithASignedResponseAndAnEncryptedAssertion_IsAccepted()
     {
         var (connectorId, metadata) = await SamlConnectorAsync();
