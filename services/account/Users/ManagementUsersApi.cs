@@ -67,46 +67,7 @@ public static class ManagementUsersApi
         if (await directory.FindAsync(id, ct) is not { } user) return UserErrors.NotFound();
 
         foreach (var property in body.EnumerateObject())
-        {
-            var value = property.Value;
-            string? text = value.ValueKind switch
-            {
-                JsonValueKind.String => value.GetString(),
-                _ => null,
-            };
-            var isNullOrString = value.ValueKind is JsonValueKind.Null or JsonValueKind.String;
-            switch (property.Name)
-            {
-                case "username":
-                    if (!isNullOrString || text is not null && !UsernameRules.IsValid(text)) return UserErrors.InvalidInput("username is invalid.");
-                    user.Username = text;
-                    break;
-                case "primaryEmail":
-                    if (!isNullOrString || text is not null && !EmailAddressRules.IsValid(text)) return UserErrors.InvalidInput("primaryEmail is invalid.");
-                    user.SetPrimaryEmail(text?.Trim());
-                    break;
-                case "primaryPhone":
-                    string? phone = null;
-                    if (!isNullOrString) return UserErrors.InvalidInput("primaryPhone must be a string or null.");
-                    if (text is not null && (phone = phones.TryNormalize(text)) is null) return UserErrors.InvalidPhone();
-                    user.PrimaryPhone = phone;
-                    break;
-                case "name":
-                    if (!isNullOrString || text is { Length: > 128 }) return UserErrors.InvalidInput("name is invalid.");
-                    user.Name = text;
-                    break;
-                case "avatar":
-                    if (!isNullOrString || text is not null && !IsAbsoluteUrl(text)) return UserErrors.InvalidInput("avatar must be an absolute URL.");
-                    user.Avatar = text;
-                    break;
-                case "customData":
-                    if (value.ValueKind != JsonValueKind.Object) return UserErrors.InvalidInput("customData must be a JSON object.");
-                    user.CustomData = value.GetRawText();
-                    break;
-                default:
-                    return UserErrors.InvalidInput($"Unknown property '{property.Name}'.");
-            }
-        }
+            if (UserPatch.Apply(user, property.Name, property.Value, phones) is { } invalid) return invalid;
         if (await directory.FindConflictAsync(user, ct) is { } conflict) return conflict;
         user.UpdatedAt = clock.GetUtcNow();
         if (await directory.SaveAsync(ct) is { } raced) return raced;
@@ -122,7 +83,4 @@ public static class ManagementUsersApi
         await db.SaveChangesAsync(ct);
         return TypedResults.NoContent();
     }
-
-    private static bool IsAbsoluteUrl(string value) =>
-        value.Length <= 2048 && Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http";
 }
