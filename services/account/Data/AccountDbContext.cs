@@ -33,6 +33,7 @@ public sealed class AccountDbContext(DbContextOptions<AccountDbContext> options)
             e.Property(x => x.Name).HasMaxLength(128);
             e.Property(x => x.Avatar).HasMaxLength(2048);
             e.Property(x => x.CustomData).HasColumnType("jsonb");
+            e.Property(x => x.Profile).HasColumnType("jsonb");
             e.Property(x => x.PasswordHash).HasMaxLength(256);
             // PostgreSQL unique indexes ignore NULLs, so users without a given identifier never collide.
             e.HasIndex(x => x.Username).IsUnique().HasDatabaseName(UsernameIndex);

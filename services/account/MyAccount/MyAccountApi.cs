@@ -25,6 +25,7 @@ public static class MyAccountApi
         ("primaryEmail", "email", "email", u => u.PrimaryEmail),
         ("primaryPhone", "phone", "phone", u => u.PrimaryPhone),
         ("customData", "custom_data", "customData", u => JsonDocument.Parse(u.CustomData).RootElement.Clone()),
+        ("profile", "profile", "profile", u => JsonDocument.Parse(u.Profile).RootElement.Clone()),
     ];
 
     public static IEndpointRouteBuilder MapMyAccountApi(this IEndpointRouteBuilder app)
@@ -32,6 +33,7 @@ public static class MyAccountApi
         var group = app.MapGroup("/api/my-account").RequireAuthorization(MyAccountAuthentication.Policy).WithTags("Account API");
         group.MapGet("", Get);
         group.MapPatch("", Update);
+        group.MapPatch("/profile", UpdateProfile);
         return app;
     }
 
@@ -106,5 +108,29 @@ public static class MyAccountApi
         if (await directory.FindConflictAsync(user, ct) is { } conflict) return conflict;
         user.UpdatedAt = clock.GetUtcNow();
         return await directory.SaveAsync(ct) is { } raced ? raced : TypedResults.Ok(Visible(user, principal, fields));
+    }
+
+    /// <summary>
+    /// Logto's <c>PATCH /api/my-account/profile</c>: the body is the profile update itself, merged into the stored one
+    /// (<see cref="UserProfile"/>); needs the <c>profile</c> field at <c>Edit</c> and the <c>profile</c> scope, and the
+    /// <c>address</c> scope to touch <c>address</c>. Answers the whole profile.
+    /// </summary>
+    private static async Task<Results<Ok<JsonElement>, ProblemHttpResult>> UpdateProfile(JsonElement body, ClaimsPrincipal principal,
+        UserDirectory directory, AccountDbContext db, TimeProvider clock, CancellationToken ct)
+    {
+        if (FirstPartyGuard.Check(principal) is { } thirdParty) return thirdParty;
+        var center = await AccountCenterApi.ReadAsync(db, ct);
+        if (!center.Enabled) return NotEnabled();
+        if (!principal.HasScope("profile")) return MissingScope("profile");
+        if (AccountCenterResponse.From(center).Fields.GetValueOrDefault("profile") != AccountCenterFieldAccess.Edit) return FieldNotEditable("profile");
+        if (body.ValueKind != JsonValueKind.Object) return UserErrors.InvalidInput("The body must be a JSON object.");
+        if (UserProfile.Keys(body).Contains("address") && !principal.HasScope("address")) return MissingScope("address");
+        if (await directory.FindAsync(principal.FindFirst("sub")!.Value, ct) is not { } user) return UserErrors.NotFound();
+        var (merged, invalid) = UserProfile.Merge(user.Profile, body);
+        if (invalid is not null) return invalid;
+        user.Profile = merged!;
+        user.UpdatedAt = clock.GetUtcNow();
+        await directory.SaveAsync(ct);
+        return TypedResults.Ok(JsonDocument.Parse(user.Profile).RootElement.Clone());
     }
 }

@@ -26,6 +26,7 @@ public static class ManagementUsersApi
         group.MapPatch("/{id}", Update);
         group.MapDelete("/{id}", Delete);
         group.MapPatch("/{id}/custom-data", UpdateCustomData);
+        group.MapPatch("/{id}/profile", UpdateProfile);
         group.MapPatch("/{id}/password", UpdatePassword);
         group.MapPost("/{id}/password/verify", VerifyPassword);
         group.MapGet("/{id}/has-password", HasPassword);
@@ -117,6 +118,21 @@ public static class ManagementUsersApi
         user.UpdatedAt = clock.GetUtcNow();
         await directory.SaveAsync(ct);
         return TypedResults.Ok(JsonDocument.Parse(user.CustomData).RootElement.Clone());
+    }
+
+    /// <summary>Logto's <c>PATCH /api/users/{id}/profile {profile}</c>: merged into the stored profile (<see cref="UserProfile"/>), answers it.</summary>
+    private static async Task<Results<Ok<JsonElement>, ProblemHttpResult>> UpdateProfile(
+        string id, JsonElement body, UserDirectory directory, TimeProvider clock, CancellationToken ct)
+    {
+        if (body.ValueKind != JsonValueKind.Object || !body.TryGetProperty("profile", out var update))
+            return UserErrors.InvalidInput("The body must be {profile: object}.");
+        if (await directory.FindAsync(id, ct) is not { } user) return UserErrors.NotFound();
+        var (merged, invalid) = UserProfile.Merge(user.Profile, update);
+        if (invalid is not null) return invalid;
+        user.Profile = merged!;
+        user.UpdatedAt = clock.GetUtcNow();
+        await directory.SaveAsync(ct);
+        return TypedResults.Ok(JsonDocument.Parse(user.Profile).RootElement.Clone());
     }
 
     /// <summary>Logto's <c>PATCH /api/users/{id}/password {password}</c>: an admin sets it (no policy, as Logto's Management API).</summary>

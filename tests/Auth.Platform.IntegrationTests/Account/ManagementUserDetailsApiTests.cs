@@ -81,6 +81,21 @@ public sealed class ManagementUserDetailsApiTests(PlatformStackFixture fixture)
     }
 
     [Fact]
+    public async Task Profile_Patch_MergesAndAnswersIt_AndTheUserShowsIt()
+    {
+        using var management = await ManagementClientAsync(Stack);
+        var id = (await CreateUserAsync(management, new { username = UniqueName("pr") })).GetProperty("id").GetString()!;
+        (await management.PatchAsJsonAsync($"/api/users/{id}/profile", new { profile = new { nickname = "Ali" } }, Ct)).Dispose();
+
+        using var response = await management.PatchAsJsonAsync($"/api/users/{id}/profile",
+            new { profile = new { address = new { locality = "Lyon", country = "FR" }, birthdate = "1990-12-07" } }, Ct);
+
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync(Ct));
+        Assert.Equal("""{"nickname":"Ali","address":{"locality":"Lyon","country":"FR"},"birthdate":"1990-12-07"}""", (await ReadJsonAsync(response)).GetRawText());
+        Assert.Equal("Lyon", (await ReadUserAsync(Stack, id)).GetProperty("profile").GetProperty("address").GetProperty("locality").GetString());
+    }
+
+    [Fact]
     public async Task Password_SetByAnAdmin_IsTheOneVerify_AndHasPasswordAccepts()
     {
         using var management = await ManagementClientAsync(Stack);

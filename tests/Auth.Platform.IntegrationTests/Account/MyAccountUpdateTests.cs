@@ -160,4 +160,62 @@ public sealed class MyAccountUpdateTests(PlatformStackFixture fixture) : IAsyncL
         await AssertProblemAsync(response, 422, "user.last_identifier");
         Assert.Equal(user.Username, (await ReadUserAsync(Stack, user.UserId)).GetProperty("username").GetString());
     }
+
+    [Fact]
+    public async Task PatchProfile_MergesIntoTheStoredProfile_AndGetShowsIt()
+    {
+        await AccountCenterCollection.PatchAsync(Stack, new { enabled = true, fields = new { profile = "Edit" } });
+        var user = await _session.SignInAsync(AllScopes);
+
+        using (var first = await _session.SendAsync(HttpMethod.Patch, "/api/my-account/profile", user.AccessToken, new { givenName = "Alice", locale = "fr-FR" }))
+            Assert.True(first.IsSuccessStatusCode, await first.Content.ReadAsStringAsync(Ct));
+        using var second = await _session.SendAsync(HttpMethod.Patch, "/api/my-account/profile", user.AccessToken,
+            new { familyName = "Martin", locale = (string?)null });
+
+        Assert.True(second.IsSuccessStatusCode, await second.Content.ReadAsStringAsync(Ct));
+        Assert.Equal("""{"givenName":"Alice","familyName":"Martin"}""", (await ReadJsonAsync(second)).GetRawText());
+        using var read = await _session.SendAsync(HttpMethod.Get, "/api/my-account", user.AccessToken);
+        Assert.Equal("Martin", (await ReadJsonAsync(read)).GetProperty("profile").GetProperty("familyName").GetString());
+    }
+
+    [Fact]
+    public async Task PatchProfile_WhenTheProfileFieldIsReadOnly_Returns400FieldNotEditable()
+    {
+        await AccountCenterCollection.PatchAsync(Stack, new { enabled = true, fields = new { profile = "ReadOnly" } });
+        var user = await _session.SignInAsync(AllScopes);
+
+        using var response = await _session.SendAsync(HttpMethod.Patch, "/api/my-account/profile", user.AccessToken, new { givenName = "Alice" });
+
+        await AssertProblemAsync(response, 400, "account_center.field_not_editable");
+    }
+
+    [Fact]
+    public async Task PatchProfile_AddressWithoutTheAddressScope_Returns403()
+    {
+        await AccountCenterCollection.PatchAsync(Stack, new { enabled = true, fields = new { profile = "Edit" } });
+        var user = await _session.SignInAsync(AllScopes);
+
+        using var response = await _session.SendAsync(HttpMethod.Patch, "/api/my-account/profile", user.AccessToken, new { address = new { country = "FR" } });
+
+        await AssertProblemAsync(response, 403, "auth.forbidden");
+    }
+
+    [Theory]
+    [InlineData("""{"givenName":"Alice","birthdate":"07/12/1990"}""")]
+    [InlineData("""{"givenName":"Alice","website":"javascript:alert(1)"}""")]
+    [InlineData("""{"givenName":"Alice","zoneinfo":"Mars/Olympus"}""")]
+    [InlineData("""{"givenName":"Alice","nickname":42}""")]
+    [InlineData("""{"givenName":"Alice","shoeSize":"42"}""")]
+    [InlineData("""[]""")]
+    public async Task PatchProfile_WithMalformedValues_Returns400InvalidInput_AndNothingChanges(string body)
+    {
+        await AccountCenterCollection.PatchAsync(Stack, new { enabled = true, fields = new { profile = "Edit" } });
+        var user = await _session.SignInAsync(AllScopes);
+
+        using var response = await _session.SendAsync(HttpMethod.Patch, "/api/my-account/profile", user.AccessToken,
+            new StringContent(body, Encoding.UTF8, "application/json"));
+
+        await AssertProblemAsync(response, 400, "guard.invalid_input");
+        Assert.Equal("{}", (await ReadUserAsync(Stack, user.UserId)).GetProperty("profile").GetRawText());
+    }
 }
