@@ -129,7 +129,9 @@ public static class ConsentApi
     {
         var userId = context.User.GetClaim(Claims.Subject)!;
         var list = new List<GrantResponse>();
-        await foreach (var authorization in authorizations.FindBySubjectAsync(userId, ct))
+        var found = new List<object>();
+        await foreach (var authorization in authorizations.FindBySubjectAsync(userId, ct)) found.Add(authorization);
+        foreach (var authorization in found) // not while the reader is open: the loop queries the same connection
         {
             if (await authorizations.GetTypeAsync(authorization, ct) != AuthorizationTypes.Permanent
                 || !await authorizations.HasStatusAsync(authorization, Statuses.Valid, ct)) continue;
@@ -153,7 +155,11 @@ public static class ConsentApi
             || await authorizations.GetTypeAsync(grant, ct) != AuthorizationTypes.Permanent || !await authorizations.HasStatusAsync(grant, Statuses.Valid, ct))
             return PlatformProblems.Create(404, "entity.not_exists_with_id", $"No grant with id {grantId}.");
         var applicationId = (await authorizations.GetApplicationIdAsync(grant, ct))!;
+        // Read them all first: revoking while the query's reader is open fails on the shared connection (a 500).
+        var all = new List<object>();
         await foreach (var authorization in authorizations.FindAsync(userId, applicationId, null, null, ImmutableArray<string>.Empty, ct))
+            all.Add(authorization);
+        foreach (var authorization in all)
         {
             await tokens.RevokeByAuthorizationIdAsync((await authorizations.GetIdAsync(authorization, ct))!, ct);
             await authorizations.TryRevokeAsync(authorization, ct);
