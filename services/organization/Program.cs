@@ -1,6 +1,7 @@
 using Auth.Platform.BuildingBlocks.Persistence;
 using Auth.Platform.Organization.Data;
 using Auth.Platform.Organization.Organizations;
+using Auth.Platform.Organization.Template;
 using Auth.Platform.Organization.UserDirectory;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -17,5 +18,8 @@ app.MapDefaultEndpoints();
 app.MapUserDirectoryApi();
 app.MapManagementOrganizationsApi();
 app.MapOrganizationMembersApi();
+app.MapOrganizationMemberRolesApi();
+app.MapOrganizationScopesApi();
+app.MapOrganizationRolesApi();
 app.MapInternalMembershipsApi();
 app.Run();

@@ -32,6 +32,26 @@ internal sealed class OrganizationApi(PlatformStack stack, HttpClient management
         return JsonDocument.Parse(json).RootElement.Clone();
     }
 
+    public async Task<JsonElement> CreateScopeAsync(string name, string? description = null) =>
+        await PostCreatedAsync("/api/organization-scopes", new { name, description });
+
+    public async Task<JsonElement> CreateRoleAsync(object body) => await PostCreatedAsync("/api/organization-roles", body);
+
+    public async Task<string[]> RoleScopeIdsAsync(string roleId)
+    {
+        using var response = await management.GetAsync($"/api/organization-roles/{roleId}/scopes", Ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return [.. (await ReadJsonAsync(response)).EnumerateArray().Select(s => s.GetProperty("id").GetString()!).Order()];
+    }
+
+    private async Task<JsonElement> PostCreatedAsync(string path, object body)
+    {
+        using var response = await management.PostAsJsonAsync(path, body, Ct);
+        var json = await response.Content.ReadAsStringAsync(Ct);
+        Assert.True(response.StatusCode == HttpStatusCode.Created, $"POST {path}: {(int)response.StatusCode} {json}");
+        return JsonDocument.Parse(json).RootElement.Clone();
+    }
+
     public async Task<string> CreateOrganizationIdAsync(bool isMfaRequired = false) =>
         (await CreateOrganizationAsync(new { name = UniqueName("org"), isMfaRequired })).GetProperty("id").GetString()!;
 
