@@ -12,10 +12,15 @@ public static class InternalMembershipsApi
 {
     public static IEndpointRouteBuilder MapInternalMembershipsApi(this IEndpointRouteBuilder app)
     {
-        app.MapGroup("/internal/organizations").RequireAuthorization(PlatformPolicies.Internal).WithTags("Internal: organizations")
-            .MapGet("/users/{userId}/memberships", Memberships);
+        var group = app.MapGroup("/internal/organizations").RequireAuthorization(PlatformPolicies.Internal).WithTags("Internal: organizations");
+        group.MapGet("/users/{userId}/memberships", Memberships);
+        group.MapGet("/scopes", ScopeNames);
         return app;
     }
+
+    /// <summary>The organization template's scope names: signin lets authorization requests ask for them.</summary>
+    private static async Task<Ok<List<string>>> ScopeNames(OrganizationDbContext db, CancellationToken ct) =>
+        TypedResults.Ok(await db.Scopes.AsNoTracking().OrderBy(s => s.Name).Select(s => s.Name).ToListAsync(ct));
 
     /// <summary>An unknown user simply has no memberships: signin asks for users the replica may not have seen yet.</summary>
     private static async Task<Ok<List<MembershipResponse>>> Memberships(string userId, OrganizationDbContext db, CancellationToken ct)
