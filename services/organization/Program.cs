@@ -1,5 +1,6 @@
 using Auth.Platform.BuildingBlocks.Persistence;
 using Auth.Platform.Organization.Data;
+using Auth.Platform.Organization.Invitations;
 using Auth.Platform.Organization.Organizations;
 using Auth.Platform.Organization.Template;
 using Auth.Platform.Organization.UserDirectory;
@@ -21,5 +22,6 @@ app.MapOrganizationMembersApi();
 app.MapOrganizationMemberRolesApi();
 app.MapOrganizationScopesApi();
 app.MapOrganizationRolesApi();
+app.MapOrganizationInvitationsApi();
 app.MapInternalMembershipsApi();
 app.Run();

@@ -1,4 +1,5 @@
 using Auth.Platform.BuildingBlocks.Messaging;
+using Auth.Platform.Organization.Invitations;
 using Auth.Platform.Organization.Organizations;
 using Auth.Platform.Organization.Template;
 using Auth.Platform.Organization.UserDirectory;
@@ -19,6 +20,8 @@ public sealed class OrganizationDbContext(DbContextOptions<OrganizationDbContext
     public DbSet<OrganizationRole> Roles => Set<OrganizationRole>();
     public DbSet<OrganizationRoleScope> RoleScopes => Set<OrganizationRoleScope>();
     public DbSet<OrganizationMemberRole> MemberRoles => Set<OrganizationMemberRole>();
+    public DbSet<OrganizationInvitation> Invitations => Set<OrganizationInvitation>();
+    public DbSet<OrganizationInvitationRole> InvitationRoles => Set<OrganizationInvitationRole>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -102,6 +105,35 @@ public sealed class OrganizationDbContext(DbContextOptions<OrganizationDbContext
                 .HasConstraintName("fk_organization_user_roles_memberships");
             e.HasOne<OrganizationRole>().WithMany().HasForeignKey(x => x.RoleId).OnDelete(DeleteBehavior.Cascade)
                 .HasConstraintName("fk_organization_user_roles_roles");
+        });
+        modelBuilder.Entity<OrganizationInvitation>(e =>
+        {
+            e.ToTable("organization_invitations");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasMaxLength(OrganizationIds.Length);
+            e.Property(x => x.OrganizationId).HasMaxLength(OrganizationIds.Length);
+            e.Property(x => x.Invitee).HasMaxLength(254);
+            e.Property(x => x.InviterId).HasMaxLength(12);
+            e.Property(x => x.AcceptedUserId).HasMaxLength(12);
+            e.Property(x => x.Status).HasMaxLength(16);
+            // Logto's rule, enforced where two concurrent invitations cannot both pass: one Pending per invitee and organization.
+            e.HasIndex(x => new { x.OrganizationId, x.Invitee }).IsUnique().HasFilter("status = 'Pending'")
+                .HasDatabaseName("ux_organization_invitations_pending");
+            e.HasIndex(x => x.Invitee).HasDatabaseName("ix_organization_invitations_invitee");
+            e.HasOne<OrganizationEntity>().WithMany().HasForeignKey(x => x.OrganizationId).OnDelete(DeleteBehavior.Cascade)
+                .HasConstraintName("fk_organization_invitations_organizations");
+        });
+        modelBuilder.Entity<OrganizationInvitationRole>(e =>
+        {
+            e.ToTable("organization_invitation_roles");
+            e.HasKey(x => new { x.InvitationId, x.RoleId });
+            e.Property(x => x.InvitationId).HasMaxLength(OrganizationIds.Length);
+            e.Property(x => x.RoleId).HasMaxLength(OrganizationIds.Length);
+            e.HasIndex(x => x.RoleId).HasDatabaseName("ix_organization_invitation_roles_role_id");
+            e.HasOne<OrganizationInvitation>().WithMany().HasForeignKey(x => x.InvitationId).OnDelete(DeleteBehavior.Cascade)
+                .HasConstraintName("fk_organization_invitation_roles_invitations");
+            e.HasOne<OrganizationRole>().WithMany().HasForeignKey(x => x.RoleId).OnDelete(DeleteBehavior.Cascade)
+                .HasConstraintName("fk_organization_invitation_roles_roles");
         });
     }
 }

@@ -110,6 +110,12 @@ public static class OrganizationMemberRolesApi
         var members = await db.Members.Where(m => m.OrganizationId == organizationId && userIds.Contains(m.UserId)).CountAsync(ct);
         if (members != userIds.Length)
             return PlatformProblems.Create(422, "organization.require_membership", "The user must be a member of the organization to proceed.");
+        return await UserRolesProblemAsync(db, roleIds, ct);
+    }
+
+    /// <summary>The roles exist (422 <c>entity.relation_foreign_key_not_found</c>) and are user roles (422 <c>entity.db_constraint_violated</c>).</summary>
+    internal static async Task<ProblemHttpResult?> UserRolesProblemAsync(OrganizationDbContext db, string[] roleIds, CancellationToken ct)
+    {
         if (roleIds.Length == 0) return null;
         var roles = await db.Roles.AsNoTracking().Where(r => roleIds.Contains(r.Id)).Select(r => new { r.Id, r.Type }).ToListAsync(ct);
         if (roleIds.Except(roles.Select(r => r.Id), StringComparer.Ordinal).ToList() is { Count: > 0 } unknown)
@@ -123,7 +129,7 @@ public static class OrganizationMemberRolesApi
     /// One statement; roles held are kept. Joined with the memberships and roles as they are now, so a member removed or
     /// a role deleted since the checks is simply skipped instead of failing on a foreign key.
     /// </summary>
-    private static Task InsertAsync(OrganizationDbContext db, string organizationId, string[] userIds, string[] roleIds, CancellationToken ct) =>
+    internal static Task InsertAsync(OrganizationDbContext db, string organizationId, string[] userIds, string[] roleIds, CancellationToken ct) =>
         roleIds.Length == 0 ? Task.CompletedTask : db.Database.ExecuteSqlInterpolatedAsync($"""
             INSERT INTO organization_user_roles (organization_id, user_id, role_id)
             SELECT m.organization_id, m.user_id, r.id FROM organization_users m CROSS JOIN organization_roles r

@@ -109,7 +109,7 @@ public static class OrganizationMembersApi
     /// One statement, existing memberships kept (no unique-violation race between two adds). The foreign keys still
     /// guard what the checks above read: an organization or user deleted meanwhile is a 404 or 422, not a 500.
     /// </summary>
-    private static async Task<ProblemHttpResult?> InsertAsync(OrganizationDbContext db, string organizationId, string[] userIds, DateTimeOffset now, CancellationToken ct)
+    internal static async Task<ProblemHttpResult?> InsertAsync(OrganizationDbContext db, string organizationId, string[] userIds, DateTimeOffset now, CancellationToken ct)
     {
         if (userIds.Length == 0) return null;
         try

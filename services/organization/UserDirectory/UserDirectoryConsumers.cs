@@ -1,6 +1,7 @@
 using Auth.Platform.BuildingBlocks.Contracts;
 using Auth.Platform.BuildingBlocks.Messaging;
 using Auth.Platform.Organization.Data;
+using Auth.Platform.Organization.Invitations;
 using Microsoft.EntityFrameworkCore;
 
 namespace Auth.Platform.Organization.UserDirectory;
@@ -21,11 +22,16 @@ public sealed class UserRegisteredConsumer(OrganizationDbContext db) : Idempoten
 
 public sealed class UserDeletedConsumer(OrganizationDbContext db) : IdempotentConsumer<UserDeleted, OrganizationDbContext>(db)
 {
-    /// <summary>The user leaves every organization; the foreign key would cascade too, this says it where it is decided.</summary>
+    /// <summary>
+    /// The user leaves every organization (the foreign key would cascade too, this says it where it is decided), and the
+    /// pending invitations to the user's address go: nobody may accept them for a deleted account.
+    /// </summary>
     protected override async Task HandleAsync(UserDeleted message, CancellationToken cancellationToken)
     {
         await Db.Members.Where(m => m.UserId == message.UserId).ExecuteDeleteAsync(cancellationToken);
-        if (await Db.DirectoryUsers.FirstOrDefaultAsync(u => u.UserId == message.UserId, cancellationToken) is { } user)
-            Db.DirectoryUsers.Remove(user);
+        if (await Db.DirectoryUsers.FirstOrDefaultAsync(u => u.UserId == message.UserId, cancellationToken) is not { } user) return;
+        if (user.PrimaryEmail is { } email)
+            await Db.Invitations.Where(i => i.Invitee == email && i.Status == InvitationStatus.Pending).ExecuteDeleteAsync(cancellationToken);
+        Db.DirectoryUsers.Remove(user);
     }
 }

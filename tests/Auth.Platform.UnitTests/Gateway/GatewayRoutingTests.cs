@@ -123,6 +123,7 @@ public class GatewayRoutingTests(GatewayFixture fixture) : IClassFixture<Gateway
     [InlineData("/api/organization-roles", "organization")]
     [InlineData("/api/organization-roles/r1/scopes", "organization")]
     [InlineData("/api/organization-scopes/s1", "organization")]
+    [InlineData("/api/organization-invitations/i1", "organization")]
     [InlineData("/", "ui")]
     [InlineData("/sign-in", "ui")]
     [InlineData("/register", "ui")]
@@ -146,7 +147,6 @@ public class GatewayRoutingTests(GatewayFixture fixture) : IClassFixture<Gateway
     /// </summary>
     [Theory]
     [InlineData("/api/verifications/password")]
-    [InlineData("/api/organization-invitations/i1")]
     [InlineData("/api/organization-rolesx")]
     [InlineData("/api/connectors")]
     [InlineData("/api/sso-connectors/c1")]

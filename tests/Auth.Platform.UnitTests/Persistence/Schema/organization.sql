@@ -67,6 +67,21 @@ CREATE TABLE organization_role_scopes (
 );
 
 
+CREATE TABLE organization_invitations (
+    id character varying(12) NOT NULL,
+    organization_id character varying(12) NOT NULL,
+    invitee character varying(254) NOT NULL,
+    inviter_id character varying(12),
+    status character varying(16) NOT NULL,
+    accepted_user_id character varying(12),
+    expires_at timestamp with time zone NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    CONSTRAINT pk_organization_invitations PRIMARY KEY (id),
+    CONSTRAINT fk_organization_invitations_organizations FOREIGN KEY (organization_id) REFERENCES organizations (id) ON DELETE CASCADE
+);
+
+
 CREATE TABLE organization_users (
     organization_id character varying(12) NOT NULL,
     user_id character varying(12) NOT NULL,
@@ -74,6 +89,15 @@ CREATE TABLE organization_users (
     CONSTRAINT pk_organization_users PRIMARY KEY (organization_id, user_id),
     CONSTRAINT fk_organization_users_organizations FOREIGN KEY (organization_id) REFERENCES organizations (id) ON DELETE CASCADE,
     CONSTRAINT fk_organization_users_user_directory FOREIGN KEY (user_id) REFERENCES user_directory (user_id) ON DELETE CASCADE
+);
+
+
+CREATE TABLE organization_invitation_roles (
+    invitation_id character varying(12) NOT NULL,
+    role_id character varying(12) NOT NULL,
+    CONSTRAINT pk_organization_invitation_roles PRIMARY KEY (invitation_id, role_id),
+    CONSTRAINT fk_organization_invitation_roles_invitations FOREIGN KEY (invitation_id) REFERENCES organization_invitations (id) ON DELETE CASCADE,
+    CONSTRAINT fk_organization_invitation_roles_roles FOREIGN KEY (role_id) REFERENCES organization_roles (id) ON DELETE CASCADE
 );
 
 
@@ -85,6 +109,15 @@ CREATE TABLE organization_user_roles (
     CONSTRAINT fk_organization_user_roles_memberships FOREIGN KEY (organization_id, user_id) REFERENCES organization_users (organization_id, user_id) ON DELETE CASCADE,
     CONSTRAINT fk_organization_user_roles_roles FOREIGN KEY (role_id) REFERENCES organization_roles (id) ON DELETE CASCADE
 );
+
+
+CREATE INDEX ix_organization_invitation_roles_role_id ON organization_invitation_roles (role_id);
+
+
+CREATE INDEX ix_organization_invitations_invitee ON organization_invitations (invitee);
+
+
+CREATE UNIQUE INDEX ux_organization_invitations_pending ON organization_invitations (organization_id, invitee) WHERE status = 'Pending';
 
 
 CREATE INDEX ix_organization_role_scopes_scope_id ON organization_role_scopes (scope_id);
