@@ -1,6 +1,7 @@
 using Auth.Platform.BuildingBlocks.Persistence;
 using Auth.Platform.Organization.Data;
 using Auth.Platform.Organization.Invitations;
+using Auth.Platform.Organization.JustInTime;
 using Auth.Platform.Organization.Organizations;
 using Auth.Platform.Organization.Template;
 using Auth.Platform.Organization.UserDirectory;
@@ -23,5 +24,6 @@ app.MapOrganizationMemberRolesApi();
 app.MapOrganizationScopesApi();
 app.MapOrganizationRolesApi();
 app.MapOrganizationInvitationsApi();
+app.MapOrganizationJitApi();
 app.MapInternalMembershipsApi();
 app.Run();

@@ -1,5 +1,6 @@
 using Auth.Platform.BuildingBlocks.Messaging;
 using Auth.Platform.Organization.Invitations;
+using Auth.Platform.Organization.JustInTime;
 using Auth.Platform.Organization.Organizations;
 using Auth.Platform.Organization.Template;
 using Auth.Platform.Organization.UserDirectory;
@@ -22,6 +23,8 @@ public sealed class OrganizationDbContext(DbContextOptions<OrganizationDbContext
     public DbSet<OrganizationMemberRole> MemberRoles => Set<OrganizationMemberRole>();
     public DbSet<OrganizationInvitation> Invitations => Set<OrganizationInvitation>();
     public DbSet<OrganizationInvitationRole> InvitationRoles => Set<OrganizationInvitationRole>();
+    public DbSet<OrganizationJitEmailDomain> JitEmailDomains => Set<OrganizationJitEmailDomain>();
+    public DbSet<OrganizationJitRole> JitRoles => Set<OrganizationJitRole>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -134,6 +137,29 @@ public sealed class OrganizationDbContext(DbContextOptions<OrganizationDbContext
                 .HasConstraintName("fk_organization_invitation_roles_invitations");
             e.HasOne<OrganizationRole>().WithMany().HasForeignKey(x => x.RoleId).OnDelete(DeleteBehavior.Cascade)
                 .HasConstraintName("fk_organization_invitation_roles_roles");
+        });
+        modelBuilder.Entity<OrganizationJitEmailDomain>(e =>
+        {
+            e.ToTable("organization_jit_email_domains");
+            e.HasKey(x => new { x.OrganizationId, x.EmailDomain });
+            e.Property(x => x.OrganizationId).HasMaxLength(OrganizationIds.Length);
+            e.Property(x => x.EmailDomain).HasMaxLength(253);
+            // A new user's domain is looked up on every registration.
+            e.HasIndex(x => x.EmailDomain).HasDatabaseName("ix_organization_jit_email_domains_email_domain");
+            e.HasOne<OrganizationEntity>().WithMany().HasForeignKey(x => x.OrganizationId).OnDelete(DeleteBehavior.Cascade)
+                .HasConstraintName("fk_organization_jit_email_domains_organizations");
+        });
+        modelBuilder.Entity<OrganizationJitRole>(e =>
+        {
+            e.ToTable("organization_jit_roles");
+            e.HasKey(x => new { x.OrganizationId, x.RoleId });
+            e.Property(x => x.OrganizationId).HasMaxLength(OrganizationIds.Length);
+            e.Property(x => x.RoleId).HasMaxLength(OrganizationIds.Length);
+            e.HasIndex(x => x.RoleId).HasDatabaseName("ix_organization_jit_roles_role_id");
+            e.HasOne<OrganizationEntity>().WithMany().HasForeignKey(x => x.OrganizationId).OnDelete(DeleteBehavior.Cascade)
+                .HasConstraintName("fk_organization_jit_roles_organizations");
+            e.HasOne<OrganizationRole>().WithMany().HasForeignKey(x => x.RoleId).OnDelete(DeleteBehavior.Cascade)
+                .HasConstraintName("fk_organization_jit_roles_roles");
         });
     }
 }

@@ -2,6 +2,7 @@ using Auth.Platform.BuildingBlocks.Contracts;
 using Auth.Platform.BuildingBlocks.Messaging;
 using Auth.Platform.Organization.Data;
 using Auth.Platform.Organization.Invitations;
+using Auth.Platform.Organization.JustInTime;
 using Microsoft.EntityFrameworkCore;
 
 namespace Auth.Platform.Organization.UserDirectory;
@@ -11,12 +12,9 @@ public sealed class UserRegisteredConsumer(OrganizationDbContext db) : Idempoten
     protected override async Task HandleAsync(UserRegistered message, CancellationToken cancellationToken)
     {
         if (await Db.DirectoryUsers.AnyAsync(u => u.UserId == message.UserId, cancellationToken)) return;
-        Db.DirectoryUsers.Add(new DirectoryUser
-        {
-            UserId = message.UserId,
-            PrimaryEmail = message.PrimaryEmail?.Trim().ToLowerInvariant(),
-            CreatedAt = DateTimeOffset.UtcNow,
-        });
+        var email = message.PrimaryEmail?.Trim().ToLowerInvariant();
+        Db.DirectoryUsers.Add(new DirectoryUser { UserId = message.UserId, PrimaryEmail = email, CreatedAt = DateTimeOffset.UtcNow });
+        if (email is not null) await JitProvisioning.ProvisionAsync(Db, message.UserId, email, DateTimeOffset.UtcNow, cancellationToken);
     }
 }
 
