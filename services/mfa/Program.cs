@@ -18,6 +18,7 @@ app.MapDefaultEndpoints();
 app.MapOpenApi();
 app.MapMfaInternalApi();
 app.MapMfaSettingsInternalApi();
+app.MapSignInGateApi();
 app.MapManagementMfaVerificationsApi();
 app.MapManagementLogtoConfigsApi();
 app.Run();

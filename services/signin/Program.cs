@@ -1,4 +1,5 @@
 using Auth.Platform.Signin;
+using Auth.Platform.Signin.Accounts;
 using Auth.Platform.Signin.Applications;
 using Auth.Platform.Signin.Consent;
 using Auth.Platform.Signin.Experience;
@@ -20,7 +21,7 @@ app.MapDefaultEndpoints();
 app.MapOpenApi();
 app.MapOidcEndpointsApi();
 app.MapExperienceApi();
-app.MapMfaExperienceApi();
+app.MapAccountReadCounter();
 app.MapApplicationsApi();
 app.MapSessionsApi();
 app.MapConsentApi();

@@ -51,7 +51,7 @@ public static class AccountClientExtensions
         builder.Services.AddTransient<ServiceTokenHandler>();
         // A retried registration or password change could apply twice, a retried verify-password count twice.
         builder.Services.AddHttpClient<AccountClient>(c => c.BaseAddress = new Uri(builder.Configuration["Signin:AccountUrl"] ?? "http://account"))
-            .AddHttpMessageHandler<ServiceTokenHandler>().WithRetriedReadsOnly();
+            .AddHttpMessageHandler<ServiceTokenHandler>().WithRetriedReadsOnly().CountingReadsInDevelopment(builder.Environment);
         return builder;
     }
 }

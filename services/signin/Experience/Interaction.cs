@@ -1,19 +1,26 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
+using Auth.Platform.Signin.Accounts;
 using Auth.Platform.Signin.Sessions;
 using StackExchange.Redis;
 
 namespace Auth.Platform.Signin.Experience;
 
+/// <summary>Where an interaction is; changed only by the named transitions of <see cref="Interaction"/> (diagram in README.md).</summary>
+public enum InteractionState
+{
+    /// <summary>Collecting verifications for its event; nobody identified.</summary>
+    Started,
+    /// <summary>A user is identified (signed in, registered, or found for a reset); MFA, profile and terms are checked at submit.</summary>
+    Identified,
+    /// <summary>Submit created the session; the resumed <c>/oidc/auth</c> consumes the interaction.</summary>
+    Submitted,
+}
+
 /// <summary>
-/// An in-flight sign-in/registration started by <c>/oidc/auth</c>; lives in Redis for one hour, bound to an HttpOnly cookie.
-/// <code>
-/// stateDiagram-v2
-///   [*] --> Started: /oidc/auth without session
-///   Started --> Started: PUT event / POST verification/*
-///   Started --> Identified: POST identification
-///   Identified --> Submitted: POST submit (session created)
-///   Submitted --> [*]: /oidc/auth resumes and consumes it
-/// </code>
+/// An in-flight sign-in, registration or password reset started by <c>/oidc/auth</c>: one Redis value for one hour, bound
+/// to an HttpOnly cookie. Its <see cref="State"/> and identity change only through the transitions below; the steps in
+/// <c>Steps/</c> call them, the verification methods in <c>Verifications/</c> add records.
 /// </summary>
 public sealed class Interaction
 {
@@ -21,23 +28,113 @@ public sealed class Interaction
     /// <summary>The original authorization request's parameters, replayed by the resume URL.</summary>
     public required List<KeyValuePair<string, string>> Parameters { get; init; }
     public string ClientId { get; init; } = "";
-    public string Event { get; set; } = InteractionEvents.SignIn;
+    [JsonInclude] public InteractionState State { get; private set; } = InteractionState.Started;
+    [JsonInclude] public string Event { get; private set; } = InteractionEvents.SignIn;
+    /// <summary>First-factor records (password, codes, new password identity, passkey; social and SSO next): identification consumes them by id.</summary>
     public List<VerificationRecord> VerificationRecords { get; set; } = [];
-    public string? UserId { get; set; }
+    [JsonInclude] public string? UserId { get; private set; }
     /// <summary>
-    /// How the user was identified (a <see cref="VerificationTypes"/> value, or <c>SignInPasskey</c>) and, for codes,
-    /// the address: that channel cannot also be the second factor, and it sets the token's <c>amr</c>.
+    /// How the user was identified (a verification type) and, for codes, the address: that channel cannot also be the
+    /// second factor, and it sets the token's <c>amr</c>.
     /// </summary>
-    public FirstFactor? IdentifiedBy { get; set; }
+    [JsonInclude] public FirstFactor? IdentifiedBy { get; private set; }
+    /// <summary>
+    /// The identified user as account answered once in this interaction (identification, registration or the first step
+    /// that needed it); later steps read it here instead of asking again. A suspension after that read is caught by the
+    /// resumed <c>/oidc/auth</c>, which reads the user for the token and ends the session.
+    /// </summary>
+    [JsonInclude] public UserSnapshot? User { get; private set; }
+    /// <summary>Second factors: records, and whether this interaction has passed MFA and for which user.</summary>
+    public MfaProgress Mfa { get; set; } = new();
     /// <summary>Set by submit: the session it created; the resumed <c>/oidc/auth</c> treats that as a fresh login.</summary>
-    public string? SubmittedSessionId { get; set; }
+    [JsonInclude] public string? SubmittedSessionId { get; private set; }
     /// <summary>Set by <c>POST /api/experience/terms/agree</c>; submit requires it when the terms policy is manual for this event.</summary>
     public DateTimeOffset? TermsAgreedAt { get; set; }
     /// <summary>What the user supplied beyond the identifying record (profile completion, the new password of a reset).</summary>
     public InteractionProfile Profile { get; set; } = new();
+
+    /// <summary>Bounded: the interaction lives in one Redis value, and a script looping on a step must not grow it without limit.</summary>
+    private const int MaxRecords = 20;
+
+    // ---------- transitions ----------
+
+    /// <summary><c>PUT /api/experience</c> with another event: everything proven for another purpose is dropped (Logto does the same).</summary>
+    public void StartOver(string interactionEvent)
+    {
+        if (Event == interactionEvent) return;
+        Event = interactionEvent;
+        VerificationRecords = [];
+        Profile = new();
+        Forget();
+    }
+
+    /// <summary><c>PUT /api/experience/interaction-event</c>: SignIn ⇄ Register keeping the records (the cross-overs).</summary>
+    public void SwitchEvent(string interactionEvent)
+    {
+        if (Event == interactionEvent) return;
+        Event = interactionEvent;
+        Forget();
+    }
+
+    /// <summary>Identification found (or registration created) the user.</summary>
+    public void Identify(string userId, FirstFactor? by, UserSnapshot? user = null)
+    {
+        if (UserId != userId) User = null;
+        UserId = userId;
+        IdentifiedBy = by;
+        if (user is not null) RememberUser(user);
+        State = InteractionState.Identified;
+    }
+
+    /// <summary>A second factor (or a passkey) was passed by the identified user.</summary>
+    public void PassMfa(string userId, string factor) => (Mfa.VerifiedUserId, Mfa.VerifiedFactor) = (userId, factor);
+
+    /// <summary>Submit created the session.</summary>
+    public void Submit(string sessionId)
+    {
+        SubmittedSessionId = sessionId;
+        State = InteractionState.Submitted;
+    }
+
+    /// <summary>The new password is written: back to SignIn in the same OIDC request, so the user signs in with it.</summary>
+    public void FinishPasswordReset()
+    {
+        Event = InteractionEvents.SignIn;
+        VerificationRecords = [];
+        Profile = new();
+        Forget();
+    }
+
+    private void Forget()
+    {
+        UserId = null;
+        IdentifiedBy = null;
+        User = null;
+        State = InteractionState.Started;
+    }
+
+    // ---------- bookkeeping within a state ----------
+
+    public void RememberUser(UserSnapshot user)
+    {
+        if (user.Id == UserId) User = user;
+    }
+
+    public void AddRecord(VerificationRecord record)
+    {
+        if (VerificationRecords.Count >= MaxRecords) VerificationRecords.RemoveAt(0);
+        VerificationRecords.Add(record);
+    }
 }
 
 public sealed record FirstFactor(string Type, string? IdentifierValue);
+
+/// <summary>What the steps need of the user (no custom data, no timestamps).</summary>
+public sealed record UserSnapshot(string Id, string? Username, string? PrimaryEmail, string? PrimaryPhone, string? Name, bool HasPassword, bool IsSuspended)
+{
+    public static UserSnapshot From(AccountUser user) =>
+        new(user.Id, user.Username, user.PrimaryEmail, user.PrimaryPhone, user.Name, user.HasPassword, user.IsSuspended);
+}
 
 /// <summary>Profile values collected by <c>POST /api/experience/profile</c>; email and phone only once proven by a code.</summary>
 public sealed class InteractionProfile
@@ -47,7 +144,20 @@ public sealed class InteractionProfile
     public string? PrimaryPhone { get; set; }
     /// <summary>Data Protection ciphertext, never plaintext in Redis.</summary>
     public string? ProtectedPassword { get; set; }
-    public bool IsEmpty => Username is null && PrimaryEmail is null && PrimaryPhone is null && ProtectedPassword is null;
+    [JsonIgnore] public bool IsEmpty => Username is null && PrimaryEmail is null && PrimaryPhone is null && ProtectedPassword is null;
+}
+
+/// <summary>The MFA side of the interaction.</summary>
+public sealed class MfaProgress
+{
+    public List<MfaVerificationRecord> Records { get; set; } = [];
+    /// <summary>The user who passed a second factor (or signed in with a passkey) in this interaction.</summary>
+    public string? VerifiedUserId { get; set; }
+    public string? VerifiedFactor { get; set; }
+    /// <summary><c>POST /api/experience/profile/mfa/mfa-skipped</c>: remembered for the user at submit (Logto's <c>mfa.skipped</c>).</summary>
+    public bool Skipped { get; set; }
+    /// <summary>A factor was bound in this interaction: submit then asks for backup codes when they are enabled and missing.</summary>
+    public bool BoundFactor { get; set; }
 }
 
 public static class InteractionEvents
@@ -58,35 +168,63 @@ public static class InteractionEvents
     public static readonly string[] All = [SignIn, Register, ForgotPassword];
 }
 
+/// <summary>Logto's verification type names.</summary>
 public static class VerificationTypes
 {
     public const string Password = "Password";
     public const string NewPasswordIdentity = "NewPasswordIdentity";
     public const string EmailVerificationCode = "EmailVerificationCode";
     public const string PhoneVerificationCode = "PhoneVerificationCode";
+    public const string SignInPasskey = "SignInPasskey";
+    public const string Totp = "Totp";
+    public const string BackupCode = "BackupCode";
+    public const string WebAuthn = "WebAuthn";
 
     public static string ForCode(string identifierType) => identifierType == "email" ? EmailVerificationCode : PhoneVerificationCode;
     public static bool IsCode(string type) => type is EmailVerificationCode or PhoneVerificationCode;
 }
 
-/// <summary>A verification that happened in the interaction; identification consumes it by id.</summary>
+/// <summary>
+/// A first-factor verification that happened in the interaction; identification consumes it by id. One shape for every
+/// method: an identifier (password, codes), a user (password, passkey), or an external identity (social, SSO).
+/// </summary>
 public sealed class VerificationRecord
 {
     public required string Id { get; init; }
     public required string Type { get; init; }
-    public required string IdentifierType { get; init; }
-    public required string IdentifierValue { get; init; }
-    /// <summary>For <see cref="VerificationTypes.Password"/>: the user the password belongs to.</summary>
+    public string IdentifierType { get; init; } = "";
+    public string IdentifierValue { get; init; } = "";
+    /// <summary>The user the record proves, when the method knows it (password, passkey).</summary>
     public string? UserId { get; init; }
     /// <summary>For <see cref="VerificationTypes.NewPasswordIdentity"/>: the chosen password, Data Protection ciphertext (never plaintext in Redis).</summary>
     public string? ProtectedPassword { get; init; }
-    /// <summary>For code records: notification's id of the code that was sent.</summary>
-    public string? VerificationCodeId { get; init; }
-    /// <summary>For code records: set once the right code was entered. Only verified records identify anyone.</summary>
+    /// <summary>The id of the proof held by another service: notification's code id, mfa's passkey ceremony id.</summary>
+    public string? ExternalId { get; init; }
+    /// <summary>For social and enterprise SSO records: who the identity provider says the user is.</summary>
+    public ExternalIdentity? ExternalIdentity { get; set; }
+    /// <summary>Only verified records identify anyone (a password record is verified when created, a code once entered).</summary>
     public bool Verified { get; set; }
 }
 
-/// <summary>Interactions in Redis, keyed by an opaque id that only the browser's cookie carries.</summary>
+/// <summary>An identity asserted by a connector: its target (<c>google</c>, an SSO connector's provider), the connector, and the user info it gave.</summary>
+public sealed record ExternalIdentity(string Target, string ConnectorId, string Subject, JsonElement? UserInfo);
+
+/// <summary>A second-factor record (<c>Totp</c>, <c>BackupCode</c>, <c>WebAuthn</c>, <c>EmailVerificationCode</c>, <c>PhoneVerificationCode</c>).</summary>
+public sealed class MfaVerificationRecord
+{
+    public required string Id { get; init; }
+    public required string Type { get; init; }
+    /// <summary><c>bind</c> (a new factor being enrolled) or <c>verify</c> (an existing factor used).</summary>
+    public required string Purpose { get; init; }
+    public string? UserId { get; init; }
+    /// <summary>mfa's enrolment or authentication id; for email/SMS codes, notification's code id.</summary>
+    public required string MfaId { get; init; }
+    /// <summary>Email/SMS codes: the address the code went to.</summary>
+    public string? Recipient { get; init; }
+    public bool Verified { get; set; }
+}
+
+/// <summary>Interactions in Redis, keyed by an opaque id that only the browser's cookie carries; one key per interaction.</summary>
 public sealed class InteractionStore(IConnectionMultiplexer redis)
 {
     public const string CookieName = "_interaction";
@@ -95,7 +233,8 @@ public sealed class InteractionStore(IConnectionMultiplexer redis)
 
     public async Task<Interaction> CreateAsync(HttpContext context, string clientId, IEnumerable<KeyValuePair<string, string>> parameters, string @event)
     {
-        var interaction = new Interaction { Id = SessionService.NewOpaqueId(), ClientId = clientId, Parameters = parameters.ToList(), Event = @event };
+        var interaction = new Interaction { Id = SessionService.NewOpaqueId(), ClientId = clientId, Parameters = parameters.ToList() };
+        interaction.StartOver(@event);
         await redis.GetDatabase().StringSetAsync(Key(interaction.Id), JsonSerializer.Serialize(interaction, Json), Lifetime);
         context.Response.Cookies.Append(CookieName, interaction.Id, SessionService.CookieOptions(context, DateTimeOffset.UtcNow + Lifetime));
         return interaction;

@@ -10,7 +10,7 @@ using Auth.Platform.Testing;
 namespace Auth.Platform.IntegrationTests.Mfa;
 
 /// <summary>mfa's internal API under concurrency: single use and attempt caps hold when requests race (B-1, B-5).</summary>
-public sealed class MfaInternalApiTests(PlatformStackFixture fixture) : IAsyncLifetime
+public sealed partial class MfaInternalApiTests(PlatformStackFixture fixture) : IAsyncLifetime
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
     private HttpClient _mfa = null!;

@@ -1,4 +1,5 @@
 using Auth.Platform.Signin.Experience;
+using Auth.Platform.Signin.Experience.Steps;
 
 namespace Auth.Platform.UnitTests.Signin;
 

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Auth.Platform.Signin.Experience;
+using Auth.Platform.Signin.Experience.Steps;
+using Auth.Platform.Signin.Experience.Verifications;
 using Auth.Platform.Signin.SignInExperience;
 
 namespace Auth.Platform.UnitTests.Signin;
@@ -121,7 +123,7 @@ public sealed class PasswordPolicyTests
     [Fact]
     public void LegacyReasons_MapToTheHostedUiPhraseKeys() =>
         Assert.Equal(["too_short", "pwned", "repetition", "sequence", "personal_info", "restricted_words"],
-            ExperienceApi.LegacyReasons(new[] { "too_short", "pwned", "restricted.repetition", "restricted.sequence", "restricted.user_info", "restricted.words" }
+            Password.LegacyReasons(new[] { "too_short", "pwned", "restricted.repetition", "restricted.sequence", "restricted.user_info", "restricted.words" }
                 .Select(c => new PasswordIssue("password_rejected." + c))));
 }
 
@@ -189,7 +191,7 @@ public sealed class SignInExperienceRulesTests
     [InlineData("Manual", "Register", true)]
     [InlineData("Manual", "ForgotPassword", false)]
     public void TermsRequired_FollowsTheAgreementPolicy(string policy, string interactionEvent, bool required) =>
-        Assert.Equal(required, ExperienceApi.TermsRequired(policy, interactionEvent));
+        Assert.Equal(required, Submit.TermsRequired(policy, interactionEvent));
 
     [Theory]
     [InlineData("SignIn", "Register", true)]
@@ -199,10 +201,10 @@ public sealed class SignInExperienceRulesTests
     [InlineData("Register", "Register", false)]
     [InlineData("SignInAndRegister", "Register", false)]
     public void EventDisabled_FollowsTheSignInMode(string mode, string interactionEvent, bool disabled) =>
-        Assert.Equal(disabled, ExperienceApi.EventDisabled(interactionEvent, mode) is not null);
+        Assert.Equal(disabled, ExperienceProblems.EventDisabled(interactionEvent, mode) is not null);
 
     [Fact]
     public void Migrations_AreEmbeddedUnderNamesThatSortInOrder() =>
         Assert.Equal(["Migrations.0001_sign_in_experience.sql", "Migrations.0002_terms_acceptances.sql", "Migrations.0003_session_authorizations.sql", "Migrations.0004_session_amr.sql", "Migrations.0005_snake_case_naming.sql"],
-            typeof(ExperienceApi).Assembly.GetManifestResourceNames().Where(n => n.EndsWith(".sql", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+            typeof(ExperienceRoutes).Assembly.GetManifestResourceNames().Where(n => n.EndsWith(".sql", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Auth.Platform.Signin.Experience;
+using Auth.Platform.Signin.Experience.Steps;
 using Auth.Platform.Signin.SignInExperience;
 
 namespace Auth.Platform.UnitTests.Signin;
