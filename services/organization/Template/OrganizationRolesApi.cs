@@ -93,23 +93,13 @@ public static class OrganizationRolesApi
         if (await db.Roles.FirstOrDefaultAsync(r => r.Id == id, ct) is not { } role) return TemplateRules.NotFound("organization_roles", id);
         foreach (var property in body.EnumerateObject())
         {
+            if (TemplateRules.TryApplyNameOrDescription(role, property)) continue;
             var value = property.Value;
-            switch (property.Name)
-            {
-                case "name" when value.ValueKind == JsonValueKind.String && TemplateRules.ValidateName(value.GetString()) is null:
-                    role.Name = value.GetString()!.Trim();
-                    break;
-                case "description" when value.ValueKind is JsonValueKind.String or JsonValueKind.Null && TemplateRules.ValidateDescription(value.GetString()) is null:
-                    role.Description = value.GetString();
-                    break;
-                case "type" when value.ValueKind == JsonValueKind.String && OrganizationRoleTypes.All.Contains(value.GetString(), StringComparer.Ordinal):
-                    if (value.GetString() != role.Type && await db.MemberRoles.AnyAsync(m => m.RoleId == id, ct))
-                        return TemplateRules.RoleTypeMismatch(role.Type, [id]);
-                    role.Type = value.GetString()!;
-                    break;
-                default:
-                    return OrganizationErrors.InvalidInput($"Invalid or unknown property '{property.Name}'.");
-            }
+            if (property.Name != "type" || value.ValueKind != JsonValueKind.String || !OrganizationRoleTypes.All.Contains(value.GetString(), StringComparer.Ordinal))
+                return OrganizationErrors.InvalidInput($"Invalid or unknown property '{property.Name}'.");
+            if (value.GetString() != role.Type && await db.MemberRoles.AnyAsync(m => m.RoleId == id, ct))
+                return TemplateRules.RoleTypeMismatch(role.Type, [id]);
+            role.Type = value.GetString()!;
         }
         if (await TemplateRules.SaveUniqueAsync(db, ct) is { } taken) return taken;
         return TypedResults.Ok(OrganizationRoleResponse.From(role));

@@ -59,18 +59,8 @@ public static class OrganizationScopesApi
         if (await db.Scopes.FirstOrDefaultAsync(s => s.Id == id, ct) is not { } scope) return TemplateRules.NotFound("organization_scopes", id);
         foreach (var property in body.EnumerateObject())
         {
-            switch (property.Name)
-            {
-                case "name" when property.Value.ValueKind == JsonValueKind.String && TemplateRules.ValidateName(property.Value.GetString()) is null:
-                    scope.Name = property.Value.GetString()!.Trim();
-                    break;
-                case "description" when property.Value.ValueKind is JsonValueKind.String or JsonValueKind.Null
-                                        && TemplateRules.ValidateDescription(property.Value.GetString()) is null:
-                    scope.Description = property.Value.GetString();
-                    break;
-                default:
-                    return OrganizationErrors.InvalidInput($"Invalid or unknown property '{property.Name}'.");
-            }
+            if (!TemplateRules.TryApplyNameOrDescription(scope, property))
+                return OrganizationErrors.InvalidInput($"Invalid or unknown property '{property.Name}'.");
         }
         if (await TemplateRules.SaveUniqueAsync(db, ct) is { } taken) return taken;
         return TypedResults.Ok(OrganizationScopeResponse.From(scope));

@@ -1,7 +1,14 @@
 namespace Auth.Platform.Organization.Template;
 
+/// <summary>What scopes and roles of the template share: a unique name and a description.</summary>
+public interface ITemplateEntry
+{
+    string Name { get; set; }
+    string? Description { get; set; }
+}
+
 /// <summary>A permission of the organization template (Logto's <c>organization_scopes</c>): the same for every organization.</summary>
-public sealed class OrganizationScope
+public sealed class OrganizationScope : ITemplateEntry
 {
     public required string Id { get; init; }
     public required string Name { get; set; }
@@ -10,7 +17,7 @@ public sealed class OrganizationScope
 }
 
 /// <summary>A role of the organization template (Logto's <c>organization_roles</c>): for users or for machine-to-machine applications.</summary>
-public sealed class OrganizationRole
+public sealed class OrganizationRole : ITemplateEntry
 {
     public required string Id { get; init; }
     public required string Name { get; set; }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using Auth.Platform.Organization.Organizations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -18,6 +19,23 @@ public static class TemplateRules
 
     public static ProblemHttpResult? ValidateDescription(string? description) =>
         description is { Length: > MaxDescription } ? OrganizationErrors.InvalidInput($"description must be at most {MaxDescription} characters.") : null;
+
+    /// <summary>Applies a PATCH's valid <c>name</c> or <c>description</c>; false for any other or invalid property.</summary>
+    public static bool TryApplyNameOrDescription(ITemplateEntry entry, JsonProperty property)
+    {
+        var value = property.Value;
+        switch (property.Name)
+        {
+            case "name" when value.ValueKind == JsonValueKind.String && ValidateName(value.GetString()) is null:
+                entry.Name = value.GetString()!.Trim();
+                return true;
+            case "description" when value.ValueKind is JsonValueKind.String or JsonValueKind.Null && ValidateDescription(value.GetString()) is null:
+                entry.Description = value.GetString();
+                return true;
+            default:
+                return false;
+        }
+    }
 
     public static ProblemHttpResult? ValidateIds(string[]? ids, string name, bool allowEmpty)
     {
