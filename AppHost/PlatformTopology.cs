@@ -60,8 +60,10 @@ public static class PlatformTopology
         // signin reads a user's memberships at the token endpoint (organization tokens) and for the organizations claim.
         signin.WithReference(organization);
 
+        // sso-connector keeps in-flight external sign-ins (PKCE verifier, nonce, SAML request id) and the SAML replay cache in Redis.
         var ssoConnector = builder.AddProject("sso-connector", "services/sso-connector/Auth.Platform.SsoConnector.csproj")
             .WithReference(ssoConnectorDb).WaitFor(ssoConnectorDb)
+            .WithReference(redis).WaitFor(redis)
             .WithReference(eventbus).WaitFor(eventbus);
 
         // Development email goes to an SMTP sink with a web inbox (its URL is in the resource table); not published.
@@ -76,7 +78,7 @@ public static class PlatformTopology
 
         // Services with /internal endpoints validate service tokens with signin's JWKS, fetched when the first call
         // arrives: they reference signin without waiting for it (signin itself waits for account).
-        foreach (var validatesTokens in new[] { account, mfa, organization, notification }) validatesTokens.WithReference(signin);
+        foreach (var validatesTokens in new[] { account, mfa, organization, ssoConnector, notification }) validatesTokens.WithReference(signin);
         // signin sends verification codes through notification when a user asks for one; no need to wait at startup.
         signin.WithReference(notification);
 

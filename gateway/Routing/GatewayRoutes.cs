@@ -13,15 +13,16 @@ public static class GatewayRoutes
 
     /// <summary>
     /// Path prefixes that belong to each backend service (cluster id = AppHost resource name): only prefixes under which
-    /// the service maps endpoints (checked against the running services by GatewayPrefixTests). sso-connector serves
-    /// nothing public yet, so it has no route; Logto's other prefixes (/api/verifications,
-    /// connectors) come back here with the service that implements them.
+    /// the service maps endpoints (checked against the running services by GatewayPrefixTests). Logto's other prefixes
+    /// (/api/verifications) come back here with the service that implements them.
+    /// sso-connector's SAML prefix holds the ACS and SP metadata only (Logto's deprecated social SAML ACS, /api/authn/saml, is not served).
     /// </summary>
     public static readonly IReadOnlyDictionary<string, string[]> Prefixes = new Dictionary<string, string[]>
     {
         ["signin"] = ["/oidc", "/api/experience", "/api/applications", "/api/sign-in-exp", "/api/.well-known/sign-in-exp", "/api/interaction/consent"],
         ["account"] = ["/api/users", "/api/my-account", "/api/account-center"],
         ["organization"] = ["/api/organizations", "/api/organization-scopes", "/api/organization-roles", "/api/organization-invitations"],
+        ["sso-connector"] = ["/api/connector-factories", "/api/connectors", "/api/sso-connector-providers", "/api/sso-connectors", "/api/authn/single-sign-on"],
     };
 
     /// <summary>The API's root: below it, a path that no service serves is answered by the gateway itself.</summary>

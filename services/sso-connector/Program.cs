@@ -1,15 +1,26 @@
-using Auth.Platform.BuildingBlocks.Messaging;
 using Auth.Platform.BuildingBlocks.Persistence;
+using Auth.Platform.SsoConnector;
+using Auth.Platform.SsoConnector.Connectors;
 using Auth.Platform.SsoConnector.Data;
+using Auth.Platform.SsoConnector.ExternalAuth;
+using Auth.Platform.SsoConnector.Saml;
+using Auth.Platform.SsoConnector.SsoConnectors;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddPlatformDefaults();
-builder.AddPlatformDbContext<SsoConnectorDbContext>("ssoconnectordb");
-builder.AddPlatformMessaging<SsoConnectorDbContext>("ssoconnector");
+builder.AddSsoConnectorServices();
 
 var app = builder.Build();
 if (await app.MigrateDatabaseAsync<SsoConnectorDbContext>(args)) return;
 app.UsePlatformDefaults();
+app.UseAuthentication();
+app.UseAuthorization();
 app.MapDefaultEndpoints();
+app.MapOpenApi();
+app.MapConnectorsApi();
+app.MapSsoConnectorsApi();
+app.MapIdpInitiatedAuthConfigApi();
+app.MapSamlEndpoints();
+app.MapInternalConnectorsApi();
 app.Run();

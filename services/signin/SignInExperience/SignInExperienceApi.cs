@@ -84,6 +84,11 @@ public static class SignInExperienceApi
             // Logto publishes mfa too: the hosted UI offers "Sign in with a passkey" when WebAuthn is enabled and shows
             // the backup-code step after binding a first factor when BackupCode is.
             mfa = new { s.Mfa.Factors, s.Mfa.Policy, s.Mfa.OrganizationRequiredMfaPolicy },
+            // Social and SSO switches (issue 12); the connector lists (socialConnectors, ssoConnectors) come with signin's
+            // social/SSO Experience routes, which ask sso-connector for them.
+            s.SingleSignOnEnabled,
+            s.SocialSignInConnectorTargets,
+            s.SocialSignIn,
         });
     }
 }

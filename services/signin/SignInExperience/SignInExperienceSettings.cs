@@ -23,6 +23,18 @@ public sealed class SignInExperienceSettings
     public MfaSettings Mfa { get; set; } = new();
     /// <summary>Logto's <c>forgotPasswordMethods</c>: which code channels may reset a password.</summary>
     public List<string> ForgotPasswordMethods { get; set; } = [ForgotPasswordMethodNames.Email, ForgotPasswordMethodNames.Phone];
+    /// <summary>Logto's tenant switch for enterprise SSO (issue 12): SSO domains and the SSO screen apply only when on.</summary>
+    public bool SingleSignOnEnabled { get; set; }
+    /// <summary>Logto's <c>socialSignInConnectorTargets</c>: which social connectors' buttons show, in this order.</summary>
+    public List<string> SocialSignInConnectorTargets { get; set; } = [];
+    public SocialSignInSettings SocialSignIn { get; set; } = new();
+}
+
+/// <summary>Logto's <c>socialSignIn</c>: link a social identity to the user with the same verified email without asking.</summary>
+public sealed class SocialSignInSettings
+{
+    public bool AutomaticAccountLinking { get; set; }
+    public bool SkipRequiredIdentifiers { get; set; }
 }
 
 public static class ForgotPasswordMethodNames
@@ -280,6 +292,10 @@ public static class SignInExperienceRules
             return "branding.primaryColor must be #RRGGBB.";
         if (s.Branding.DisplayName is { Length: > 128 }) return "branding.displayName is at most 128 characters.";
         if (s.LanguageInfo.FallbackLanguage is not { Length: >= 2 and <= 16 }) return "languageInfo.fallbackLanguage must be a language tag.";
+        if (s.SocialSignIn is null || s.SocialSignInConnectorTargets is null) return "Sections may be changed but not set to null.";
+        if (s.SocialSignInConnectorTargets.Count > 50 || s.SocialSignInConnectorTargets.Distinct().Count() != s.SocialSignInConnectorTargets.Count
+            || s.SocialSignInConnectorTargets.Any(t => t is not { Length: >= 1 and <= 64 } || !t.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_')))
+            return "socialSignInConnectorTargets: at most 50 distinct connector targets (letters, digits, '-' or '_').";
         return MfaSettings.Validate(s.Mfa);
     }
 
