@@ -1,6 +1,9 @@
 using Auth.Platform.BuildingBlocks.Persistence;
 using Auth.Platform.Organization.Data;
+using Auth.Platform.Organization.Invitations;
+using Auth.Platform.Organization.JustInTime;
 using Auth.Platform.Organization.Organizations;
+using Auth.Platform.Organization.Template;
 using Auth.Platform.Organization.UserDirectory;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -17,5 +20,10 @@ app.MapDefaultEndpoints();
 app.MapUserDirectoryApi();
 app.MapManagementOrganizationsApi();
 app.MapOrganizationMembersApi();
+app.MapOrganizationMemberRolesApi();
+app.MapOrganizationScopesApi();
+app.MapOrganizationRolesApi();
+app.MapOrganizationInvitationsApi();
+app.MapOrganizationJitApi();
 app.MapInternalMembershipsApi();
 app.Run();

@@ -3,6 +3,7 @@ using Auth.Platform.BuildingBlocks.Persistence;
 using Auth.Platform.Notification.BackChannelLogout;
 using Auth.Platform.Notification.Data;
 using Auth.Platform.Notification.Delivery;
+using Auth.Platform.Notification.Invitations;
 using Auth.Platform.Notification.VerificationCodes;
 
 namespace Auth.Platform.Notification.Recipients;
@@ -18,6 +19,7 @@ public static class NotificationServices
             x.AddConsumer<UserRegisteredConsumer>();
             x.AddConsumer<UserDeletedConsumer>();
             x.AddConsumer<BackChannelLogoutRequestedConsumer>();
+            x.AddConsumer<MemberInvitedConsumer>();
         });
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.Configure<VerificationCodeOptions>(builder.Configuration.GetSection("VerificationCodes"));

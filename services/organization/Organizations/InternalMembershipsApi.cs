@@ -4,21 +4,37 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Auth.Platform.Organization.Organizations;
 
-public sealed record MembershipResponse(string OrganizationId, bool IsMfaRequired);
+/// <summary>One membership as signin needs it: the organization's MFA rule, the member's role names and the organization scopes they grant.</summary>
+public sealed record MembershipResponse(string OrganizationId, bool IsMfaRequired, string[] OrganizationRoles, string[] Scopes);
 
-/// <summary>What signin needs at the token endpoint and in the sign-in experience: a user's memberships and which require MFA.</summary>
+/// <summary>What signin needs at the token endpoint and in the sign-in experience: a user's memberships, their roles and scopes, and which require MFA.</summary>
 public static class InternalMembershipsApi
 {
     public static IEndpointRouteBuilder MapInternalMembershipsApi(this IEndpointRouteBuilder app)
     {
-        app.MapGroup("/internal/organizations").RequireAuthorization(PlatformPolicies.Internal).WithTags("Internal: organizations")
-            .MapGet("/users/{userId}/memberships", Memberships);
+        var group = app.MapGroup("/internal/organizations").RequireAuthorization(PlatformPolicies.Internal).WithTags("Internal: organizations");
+        group.MapGet("/users/{userId}/memberships", Memberships);
+        group.MapGet("/scopes", ScopeNames);
         return app;
     }
 
+    /// <summary>The organization template's scope names: signin lets authorization requests ask for them.</summary>
+    private static async Task<Ok<List<string>>> ScopeNames(OrganizationDbContext db, CancellationToken ct) =>
+        TypedResults.Ok(await db.Scopes.AsNoTracking().OrderBy(s => s.Name).Select(s => s.Name).ToListAsync(ct));
+
     /// <summary>An unknown user simply has no memberships: signin asks for users the replica may not have seen yet.</summary>
-    private static async Task<Ok<List<MembershipResponse>>> Memberships(string userId, OrganizationDbContext db, CancellationToken ct) =>
-        TypedResults.Ok(await db.Members.AsNoTracking().Where(m => m.UserId == userId)
-            .Join(db.Organizations, m => m.OrganizationId, o => o.Id, (m, o) => o)
-            .OrderBy(o => o.Id).Select(o => new MembershipResponse(o.Id, o.IsMfaRequired)).ToListAsync(ct));
+    private static async Task<Ok<List<MembershipResponse>>> Memberships(string userId, OrganizationDbContext db, CancellationToken ct)
+    {
+        var organizations = await db.Members.AsNoTracking().Where(m => m.UserId == userId)
+            .Join(db.Organizations, m => m.OrganizationId, o => o.Id, (m, o) => new { o.Id, o.IsMfaRequired })
+            .OrderBy(o => o.Id).ToListAsync(ct);
+        var roles = await OrganizationMemberRolesApi.RolesOfUserAsync(db, userId, ct);
+        var scopes = (await db.MemberRoles.AsNoTracking().Where(m => m.UserId == userId)
+                .Join(db.RoleScopes, m => m.RoleId, rs => rs.RoleId, (m, rs) => new { m.OrganizationId, rs.ScopeId })
+                .Join(db.Scopes, x => x.ScopeId, s => s.Id, (x, s) => new { x.OrganizationId, s.Name })
+                .Distinct().OrderBy(x => x.Name).ToListAsync(ct))
+            .ToLookup(x => x.OrganizationId, x => x.Name);
+        return TypedResults.Ok(organizations.Select(o => new MembershipResponse(o.Id, o.IsMfaRequired,
+            [.. roles[o.Id].Select(r => r.Name)], [.. scopes[o.Id]])).ToList());
+    }
 }

@@ -69,7 +69,8 @@ public static class OrganizationMembersApi
         var total = await query.CountAsync(ct);
         var members = await query.OrderBy(m => m.CreatedAt).ThenBy(m => m.UserId).Skip((p - 1) * size).Take(size).ToListAsync(ct);
         response.Headers["Total-Number"] = total.ToString(CultureInfo.InvariantCulture);
-        return TypedResults.Ok(members.Select(m => new OrganizationMemberResponse(m.UserId, [], m.CreatedAt.ToUnixTimeMilliseconds())).ToList());
+        var roles = await OrganizationMemberRolesApi.RolesOfMembersAsync(db, id, [.. members.Select(m => m.UserId)], ct);
+        return TypedResults.Ok(members.Select(m => new OrganizationMemberResponse(m.UserId, [.. roles[m.UserId]], m.CreatedAt.ToUnixTimeMilliseconds())).ToList());
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Remove(string id, string userId, OrganizationDbContext db, CancellationToken ct)
@@ -78,14 +79,15 @@ public static class OrganizationMembersApi
         return await db.Organizations.AnyAsync(o => o.Id == id, ct) ? OrganizationErrors.NotAMember() : OrganizationErrors.NotFound(id);
     }
 
-    /// <summary>The user's organizations with their (for now always empty) organization roles, as Logto lists them.</summary>
+    /// <summary>The user's organizations, each with the user's organization roles in it, as Logto lists them.</summary>
     private static async Task<Results<Ok<List<OrganizationResponse>>, ProblemHttpResult>> UserOrganizations(string userId, OrganizationDbContext db, CancellationToken ct)
     {
         var organizations = await db.Members.AsNoTracking().Where(m => m.UserId == userId)
             .Join(db.Organizations, m => m.OrganizationId, o => o.Id, (m, o) => o)
             .OrderBy(o => o.Name).ThenBy(o => o.Id).ToListAsync(ct);
         if (organizations.Count == 0 && !await db.DirectoryUsers.AnyAsync(u => u.UserId == userId, ct)) return OrganizationErrors.UserNotFound();
-        return TypedResults.Ok(organizations.Select(o => OrganizationResponse.From(o, withRoles: true)).ToList());
+        var roles = await OrganizationMemberRolesApi.RolesOfUserAsync(db, userId, ct);
+        return TypedResults.Ok(organizations.Select(o => OrganizationResponse.From(o) with { OrganizationRoles = [.. roles[o.Id]] }).ToList());
     }
 
     private static ProblemHttpResult? ValidateUserIds(string[]? userIds, bool allowEmpty)
@@ -107,7 +109,7 @@ public static class OrganizationMembersApi
     /// One statement, existing memberships kept (no unique-violation race between two adds). The foreign keys still
     /// guard what the checks above read: an organization or user deleted meanwhile is a 404 or 422, not a 500.
     /// </summary>
-    private static async Task<ProblemHttpResult?> InsertAsync(OrganizationDbContext db, string organizationId, string[] userIds, DateTimeOffset now, CancellationToken ct)
+    internal static async Task<ProblemHttpResult?> InsertAsync(OrganizationDbContext db, string organizationId, string[] userIds, DateTimeOffset now, CancellationToken ct)
     {
         if (userIds.Length == 0) return null;
         try

@@ -17,16 +17,16 @@ public sealed record OrganizationResponse(
     bool IsMfaRequired,
     JsonElement Branding,
     long CreatedAt,
-    JsonElement[]? OrganizationRoles = null)
+    OrganizationRoleSummary[]? OrganizationRoles = null)
 {
     public const string DefaultTenantId = "default";
 
-    public static OrganizationResponse From(OrganizationEntity o, bool withRoles = false) => new(
+    public static OrganizationResponse From(OrganizationEntity o) => new(
         o.Id, DefaultTenantId, o.Name, o.Description, Parse(o.CustomData), o.IsMfaRequired, Parse(o.Branding),
-        o.CreatedAt.ToUnixTimeMilliseconds(), withRoles ? [] : null);
+        o.CreatedAt.ToUnixTimeMilliseconds());
 
     private static JsonElement Parse(string json) => JsonDocument.Parse(json).RootElement.Clone();
 }
 
-/// <summary>A member as <c>GET /api/organizations/{id}/users</c> lists it. Organization roles do not exist yet, so always empty.</summary>
-public sealed record OrganizationMemberResponse(string Id, JsonElement[] OrganizationRoles, long JoinedAt);
+/// <summary>A member as <c>GET /api/organizations/{id}/users</c> lists it, with the member's organization roles.</summary>
+public sealed record OrganizationMemberResponse(string Id, OrganizationRoleSummary[] OrganizationRoles, long JoinedAt);

@@ -1,6 +1,8 @@
 using Auth.Platform.BuildingBlocks.Contracts;
 using Auth.Platform.BuildingBlocks.Messaging;
 using Auth.Platform.Organization.Data;
+using Auth.Platform.Organization.Invitations;
+using Auth.Platform.Organization.JustInTime;
 using Microsoft.EntityFrameworkCore;
 
 namespace Auth.Platform.Organization.UserDirectory;
@@ -10,22 +12,24 @@ public sealed class UserRegisteredConsumer(OrganizationDbContext db) : Idempoten
     protected override async Task HandleAsync(UserRegistered message, CancellationToken cancellationToken)
     {
         if (await Db.DirectoryUsers.AnyAsync(u => u.UserId == message.UserId, cancellationToken)) return;
-        Db.DirectoryUsers.Add(new DirectoryUser
-        {
-            UserId = message.UserId,
-            PrimaryEmail = message.PrimaryEmail?.Trim().ToLowerInvariant(),
-            CreatedAt = DateTimeOffset.UtcNow,
-        });
+        var email = message.PrimaryEmail?.Trim().ToLowerInvariant();
+        Db.DirectoryUsers.Add(new DirectoryUser { UserId = message.UserId, PrimaryEmail = email, CreatedAt = DateTimeOffset.UtcNow });
+        if (email is not null) await JitProvisioning.ProvisionAsync(Db, message.UserId, email, DateTimeOffset.UtcNow, cancellationToken);
     }
 }
 
 public sealed class UserDeletedConsumer(OrganizationDbContext db) : IdempotentConsumer<UserDeleted, OrganizationDbContext>(db)
 {
-    /// <summary>The user leaves every organization; the foreign key would cascade too, this says it where it is decided.</summary>
+    /// <summary>
+    /// The user leaves every organization (the foreign key would cascade too, this says it where it is decided), and the
+    /// pending invitations to the user's address go: nobody may accept them for a deleted account.
+    /// </summary>
     protected override async Task HandleAsync(UserDeleted message, CancellationToken cancellationToken)
     {
         await Db.Members.Where(m => m.UserId == message.UserId).ExecuteDeleteAsync(cancellationToken);
-        if (await Db.DirectoryUsers.FirstOrDefaultAsync(u => u.UserId == message.UserId, cancellationToken) is { } user)
-            Db.DirectoryUsers.Remove(user);
+        if (await Db.DirectoryUsers.FirstOrDefaultAsync(u => u.UserId == message.UserId, cancellationToken) is not { } user) return;
+        if (user.PrimaryEmail is { } email)
+            await Db.Invitations.Where(i => i.Invitee == email && i.Status == InvitationStatus.Pending).ExecuteDeleteAsync(cancellationToken);
+        Db.DirectoryUsers.Remove(user);
     }
 }

@@ -90,11 +90,12 @@ public static class OidcEndpointsApi
         // Third-party applications need the user's grant for what they ask (Consent/ConsentGate), and get only their consent scopes.
         var consent = context.RequestServices.GetRequiredService<ConsentGate>();
         if (await consent.CheckAsync(context, request, session!, OriginalParameters(context.Request), ct) is { } consentAnswer) return consentAnswer;
-        string[] scopes = [.. await consent.GrantableScopesAsync(clientId, request.GetScopes(), ct)];
-        string[]? organizationIds;
+        string[] scopes = [.. await consent.GrantableScopesAsync(clientId, request.GetScopes(), ct),
+            .. await OrganizationScopesInAuthorizationRequest.GrantableAsync(context, consent, clientId, ct)];
+        OrganizationMembership[]? memberships;
         try
         {
-            organizationIds = await OrganizationIdsAsync(context.RequestServices, user!.Id, scopes, ct);
+            memberships = await MembershipsAsync(context.RequestServices, user!.Id, scopes, ct);
         }
         catch (OrganizationUnavailableException e)
         {
@@ -103,7 +104,7 @@ public static class OidcEndpointsApi
         }
         var application = await context.RequestServices.GetRequiredService<IOpenIddictApplicationManager>().FindByClientIdAsync(clientId, ct);
         var thirdParty = application is not null && await consent.IsThirdPartyAsync(application, ct);
-        var principal = BuildPrincipal(user!, session!, scopes, request.GetResources(), organizationIds, thirdParty);
+        var principal = BuildPrincipal(user!, session!, scopes, request.GetResources(), memberships, thirdParty);
         // An ad-hoc authorization per session and client, recorded in the session: signing out revokes exactly the
         // grants of this session (those without offline_access), not the user's grants in other browsers.
         var authorizationId = await CreateSessionAuthorizationAsync(context.RequestServices, principal, user!.Id, clientId, ct);
@@ -125,10 +126,10 @@ public static class OidcEndpointsApi
     }
 
     internal static ClaimsPrincipal BuildPrincipal(AccountUser user, SigninSession session, IReadOnlyCollection<string> scopes, IEnumerable<string> resources,
-        IReadOnlyCollection<string>? organizationIds = null, bool thirdParty = false)
+        IReadOnlyCollection<OrganizationMembership>? memberships = null, bool thirdParty = false)
     {
         var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
-        foreach (var (type, value) in UserClaims.For(user, scopes, organizationIds))
+        foreach (var (type, value) in UserClaims.For(user, scopes, memberships))
         {
             switch (value)
             {
@@ -180,17 +181,17 @@ public static class OidcEndpointsApi
         if (user is null || user.IsSuspended)
             return Results.Challenge(ErrorProperties(Errors.InvalidToken, "The user no longer exists."), [Scheme]);
         string[] scopes = [.. result.Principal.GetScopes()];
-        string[]? organizationIds;
+        OrganizationMembership[]? memberships;
         try
         {
-            organizationIds = await OrganizationIdsAsync(context.RequestServices, user.Id, scopes, ct);
+            memberships = await MembershipsAsync(context.RequestServices, user.Id, scopes, ct);
         }
         catch (OrganizationUnavailableException)
         {
             return PlatformProblems.Create(503, "service.unavailable", "The organization service is unavailable; retry shortly.");
         }
         // Fresh from account and organization, not from the token: userinfo reflects changes made since sign-in.
-        var claims = UserClaims.For(user, scopes, organizationIds).Where(c => c.Value is not null).ToDictionary();
+        var claims = UserClaims.For(user, scopes, memberships).Where(c => c.Value is not null).ToDictionary();
         return Results.Json(claims);
     }
 
@@ -257,10 +258,10 @@ public static class OidcEndpointsApi
         return false;
     }
 
-    /// <summary>The user's organization ids when the organizations scope is granted; organization is not asked otherwise.</summary>
-    private static async Task<string[]?> OrganizationIdsAsync(IServiceProvider services, string userId, IReadOnlyCollection<string> scopes, CancellationToken ct) =>
-        scopes.Contains(LogtoScopes.Organizations)
-            ? [.. (await services.GetRequiredService<OrganizationClient>().GetMembershipsAsync(userId, ct)).Select(m => m.OrganizationId)]
+    /// <summary>The user's memberships when the organizations or organization roles scope is granted; organization is not asked otherwise.</summary>
+    private static async Task<OrganizationMembership[]?> MembershipsAsync(IServiceProvider services, string userId, IReadOnlyCollection<string> scopes, CancellationToken ct) =>
+        scopes.Contains(LogtoScopes.Organizations) || scopes.Contains(LogtoScopes.OrganizationRoles)
+            ? await services.GetRequiredService<OrganizationClient>().GetMembershipsAsync(userId, ct)
             : null;
 
     private static AuthenticationProperties ErrorProperties(string error, string description) => new(new Dictionary<string, string?>

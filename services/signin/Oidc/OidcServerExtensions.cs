@@ -57,6 +57,7 @@ public static class OidcServerExtensions
                 o.AddEventHandler(ClientCredentialsGrantHandler.Descriptor);
                 o.AddEventHandler(SkipClientCredentialsTokenEntry.Descriptor);
                 o.AddEventHandler(RefreshUserCheckHandler.Descriptor);
+                o.AddEventHandler(OrganizationScopesInAuthorizationRequest.Descriptor);
                 o.AddEventHandler(OrganizationTokenRequestHandler.Descriptor);
                 o.AddEventHandler(OrganizationAccessTokenHandler.Descriptor);
                 o.AddEventHandler(OrganizationTokenForbiddenStatus.Descriptor);

@@ -9,8 +9,8 @@ namespace Auth.Platform.Signin.Oidc;
 
 /// <summary>
 /// Logto's organization token: <c>grant_type=refresh_token&amp;organization_id=&lt;id&gt;</c> (no <c>resource</c>) answers an
-/// access token for the organization (<c>aud=urn:logto:organization:&lt;id&gt;</c>, an <c>organization_id</c> claim, the
-/// organization-role scopes — none until organization roles exist). The refresh itself is OpenIddict's, unchanged:
+/// access token for the organization (<c>aud=urn:logto:organization:&lt;id&gt;</c>, an <c>organization_id</c> claim, and the
+/// organization scopes that were granted at authorization and that the member's roles grant). The refresh itself is OpenIddict's, unchanged:
 /// the refresh token rotates exactly as in a normal refresh, and a refused request leaves it unredeemed.
 /// </summary>
 public static class OrganizationTokens
@@ -20,6 +20,8 @@ public static class OrganizationTokens
     public const string AudiencePrefix = "urn:logto:organization:";
     /// <summary>RFC 8176 "multiple-factor authentication", set by the sign-in when a second factor or passkey was passed.</summary>
     public const string MfaMethod = "mfa";
+    /// <summary>The membership the request handler checked, for the access token handler (same transaction).</summary>
+    internal const string MembershipProperty = ".organization_membership";
 
     public static string? RequestedOrganizationId(OpenIddictRequest request) =>
         request.IsRefreshTokenGrantType() ? (string?)request.GetParameter(OrganizationIdParameter) : null;
@@ -92,7 +94,11 @@ public sealed class OrganizationTokenRequestHandler(OrganizationClient organizat
         }
         // Stricter than Logto, which only checks that the user has a factor configured: this grant must have passed one.
         if (membership.IsMfaRequired && !OrganizationTokens.PassedMfa(grant))
+        {
             context.Reject(Errors.AccessDenied, "organization requires MFA");
+            return;
+        }
+        context.Transaction.SetProperty(OrganizationTokens.MembershipProperty, membership);
     }
 }
 
@@ -113,9 +119,9 @@ public sealed class OrganizationAccessTokenHandler : IOpenIddictServerHandler<Pr
             return ValueTask.CompletedTask;
         principal.SetAudiences(OrganizationTokens.AudiencePrefix + organizationId);
         principal.SetResources([]);
-        // Requested ∩ the user's organization-role scopes: organization roles do not exist yet, so nothing (as Logto
-        // issues for a member without roles).
-        principal.SetScopes([]);
+        // Granted at authorization ∩ what the member's roles grant in this organization (nothing for a member without roles, as Logto).
+        var memberScopes = context.Transaction.GetProperty<OrganizationMembership>(OrganizationTokens.MembershipProperty)?.Scopes ?? [];
+        principal.SetScopes(principal.GetScopes().Intersect(memberScopes, StringComparer.Ordinal));
         principal.SetClaim(OrganizationTokens.OrganizationIdClaim, organizationId);
         return ValueTask.CompletedTask;
     }
@@ -144,10 +150,10 @@ public sealed class OrganizationTokenForbiddenStatus : IOpenIddictServerHandler<
 }
 
 /// <summary>
-/// Logto's ID token carries <c>organizations</c> as a JSON array. A JSON-array claim survives being written into the
-/// authorization code or refresh token, but not being read back (a one-element array returns as a plain string, an
-/// empty one as nothing), so the ID token issued at the token endpoint would say <c>"organizations": "abc"</c>. This
-/// rebuilds the one array claim from whatever came back.
+/// Logto's ID token carries <c>organizations</c> and <c>organization_roles</c> as JSON arrays. A JSON-array claim
+/// survives being written into the authorization code or refresh token, but not being read back (a one-element array
+/// returns as a plain string, an empty one as nothing), so the ID token issued at the token endpoint would say
+/// <c>"organizations": "abc"</c>. This rebuilds each array claim from whatever came back.
 /// </summary>
 public sealed class OrganizationsClaimAsArray : IOpenIddictServerHandler<ProcessSignInContext>
 {
@@ -160,15 +166,16 @@ public sealed class OrganizationsClaimAsArray : IOpenIddictServerHandler<Process
 
     public ValueTask HandleAsync(ProcessSignInContext context)
     {
-        if (context.IdentityTokenPrincipal is not { Identity: System.Security.Claims.ClaimsIdentity identity } principal
-            || !principal.GetScopes().Contains(LogtoScopes.Organizations) && !context.Principal!.GetScopes().Contains(LogtoScopes.Organizations))
-            return ValueTask.CompletedTask;
-        var claims = identity.FindAll(LogtoClaims.Organizations).ToList();
-        var ids = claims.SelectMany(c => c.ValueType == Microsoft.IdentityModel.JsonWebTokens.JsonClaimValueTypes.JsonArray || c.Value.StartsWith('[')
-            ? JsonSerializer.Deserialize<string[]>(c.Value) ?? [] : [c.Value]).Distinct(StringComparer.Ordinal).ToArray();
-        foreach (var claim in claims) identity.RemoveClaim(claim);
-        identity.AddClaim(new System.Security.Claims.Claim(LogtoClaims.Organizations, JsonSerializer.Serialize(ids),
-            Microsoft.IdentityModel.JsonWebTokens.JsonClaimValueTypes.JsonArray));
+        if (context.IdentityTokenPrincipal is not { Identity: System.Security.Claims.ClaimsIdentity identity } principal) return ValueTask.CompletedTask;
+        foreach (var (scope, type) in new[] { (LogtoScopes.Organizations, LogtoClaims.Organizations), (LogtoScopes.OrganizationRoles, LogtoClaims.OrganizationRoles) })
+        {
+            if (!principal.GetScopes().Contains(scope) && !context.Principal!.GetScopes().Contains(scope)) continue;
+            var claims = identity.FindAll(type).ToList();
+            var values = claims.SelectMany(c => c.ValueType == Microsoft.IdentityModel.JsonWebTokens.JsonClaimValueTypes.JsonArray || c.Value.StartsWith('[')
+                ? JsonSerializer.Deserialize<string[]>(c.Value) ?? [] : [c.Value]).Distinct(StringComparer.Ordinal).ToArray();
+            foreach (var claim in claims) identity.RemoveClaim(claim);
+            identity.AddClaim(new System.Security.Claims.Claim(type, JsonSerializer.Serialize(values), Microsoft.IdentityModel.JsonWebTokens.JsonClaimValueTypes.JsonArray));
+        }
         return ValueTask.CompletedTask;
     }
 }

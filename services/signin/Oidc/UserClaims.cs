@@ -1,4 +1,5 @@
 using Auth.Platform.Signin.Accounts;
+using Auth.Platform.Signin.Organizations;
 using System.Text.Json;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
@@ -10,8 +11,8 @@ public static class UserClaims
     private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement.Clone();
     private static readonly JsonElement EmptyArray = JsonDocument.Parse("[]").RootElement.Clone();
 
-    /// <param name="organizationIds">The user's organizations; read only when the organizations scope is granted.</param>
-    public static Dictionary<string, object?> For(AccountUser user, IReadOnlyCollection<string> scopes, IReadOnlyCollection<string>? organizationIds = null)
+    /// <param name="memberships">The user's organizations; read only when the organizations or organization roles scope is granted.</param>
+    public static Dictionary<string, object?> For(AccountUser user, IReadOnlyCollection<string> scopes, IReadOnlyCollection<OrganizationMembership>? memberships = null)
     {
         var claims = new Dictionary<string, object?> { [Claims.Subject] = user.Id };
         if (scopes.Contains(Scopes.Profile))
@@ -34,7 +35,7 @@ public static class UserClaims
             claims[Claims.PhoneNumberVerified] = user.PrimaryPhone is not null;
         }
         // Logto's extra user scopes. No address is stored (the profile has no address fields yet), so `address` adds
-        // nothing; social/enterprise identities, roles and organization roles do not exist yet and are given as empty values
+        // nothing; social/enterprise identities and roles do not exist yet and are given as empty values
         // so clients can rely on the claim's shape.
         if (scopes.Contains(LogtoScopes.CustomData)) claims[LogtoClaims.CustomData] = user.CustomData ?? EmptyObject;
         if (scopes.Contains(LogtoScopes.Identities))
@@ -43,8 +44,12 @@ public static class UserClaims
             claims[LogtoClaims.SsoIdentities] = EmptyArray;
         }
         if (scopes.Contains(LogtoScopes.Roles)) claims[LogtoClaims.Roles] = EmptyArray;
-        if (scopes.Contains(LogtoScopes.Organizations)) claims[LogtoClaims.Organizations] = JsonSerializer.SerializeToElement(organizationIds ?? []);
-        if (scopes.Contains(LogtoScopes.OrganizationRoles)) claims[LogtoClaims.OrganizationRoles] = EmptyArray;
+        if (scopes.Contains(LogtoScopes.Organizations))
+            claims[LogtoClaims.Organizations] = JsonSerializer.SerializeToElement(memberships?.Select(m => m.OrganizationId).ToArray() ?? []);
+        // Logto's "<organization id>:<role name>", one per role held.
+        if (scopes.Contains(LogtoScopes.OrganizationRoles))
+            claims[LogtoClaims.OrganizationRoles] = JsonSerializer.SerializeToElement(
+                memberships?.SelectMany(m => (m.OrganizationRoles ?? []).Select(r => $"{m.OrganizationId}:{r}")).ToArray() ?? []);
         return claims;
     }
 }

@@ -2,8 +2,8 @@ using Auth.Platform.Signin.Accounts;
 
 namespace Auth.Platform.Signin.Organizations;
 
-/// <summary>One of the user's organizations, as organization's internal API returns it.</summary>
-public sealed record OrganizationMembership(string OrganizationId, bool IsMfaRequired);
+/// <summary>One of the user's organizations, as organization's internal API returns it: the member's role names and the organization scopes they grant.</summary>
+public sealed record OrganizationMembership(string OrganizationId, bool IsMfaRequired, string[]? OrganizationRoles = null, string[]? Scopes = null);
 
 /// <summary>organization could not be reached or did not answer the memberships: callers treat it as temporarily unavailable.</summary>
 public sealed class OrganizationUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
@@ -26,6 +26,21 @@ public sealed class OrganizationClient(HttpClient http)
                 throw new OrganizationUnavailableException($"organization answered {(int)response.StatusCode} {problem?.Code}");
             }
             return await response.Content.ReadFromJsonAsync<OrganizationMembership[]>(ct) ?? [];
+        }
+        catch (Exception e) when (e is not OrganizationUnavailableException && !ct.IsCancellationRequested)
+        {
+            throw new OrganizationUnavailableException($"organization is unreachable: {e.Message}", e);
+        }
+    }
+
+    /// <summary>The names of the organization template's scopes (what an authorization request may ask besides OIDC's scopes). Throws like <see cref="GetMembershipsAsync"/>.</summary>
+    public async Task<string[]> GetScopeNamesAsync(CancellationToken ct)
+    {
+        try
+        {
+            using var response = await http.GetAsync("/internal/organizations/scopes", ct);
+            if (!response.IsSuccessStatusCode) throw new OrganizationUnavailableException($"organization answered {(int)response.StatusCode}");
+            return await response.Content.ReadFromJsonAsync<string[]>(ct) ?? [];
         }
         catch (Exception e) when (e is not OrganizationUnavailableException && !ct.IsCancellationRequested)
         {

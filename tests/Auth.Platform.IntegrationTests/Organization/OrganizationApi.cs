@@ -16,6 +16,7 @@ internal sealed class OrganizationApi(PlatformStack stack, HttpClient management
 {
     public const string Callback = "http://localhost:3000/callback";
     public const string OrganizationsScope = "urn:logto:scope:organizations";
+    public const string OrganizationRolesScope = "urn:logto:scope:organization_roles";
     public const string Password = "correct horse battery";
     /// <summary>The replica learns users through RabbitMQ; generous for a loaded 2-core machine.</summary>
     public static readonly TimeSpan Replication = TimeSpan.FromSeconds(60);
@@ -29,6 +30,26 @@ internal sealed class OrganizationApi(PlatformStack stack, HttpClient management
         using var response = await management.PostAsJsonAsync("/api/organizations", body, Ct);
         var json = await response.Content.ReadAsStringAsync(Ct);
         Assert.True(response.StatusCode == HttpStatusCode.Created, $"create organization: {(int)response.StatusCode} {json}");
+        return JsonDocument.Parse(json).RootElement.Clone();
+    }
+
+    public async Task<JsonElement> CreateScopeAsync(string name, string? description = null) =>
+        await PostCreatedAsync("/api/organization-scopes", new { name, description });
+
+    public async Task<JsonElement> CreateRoleAsync(object body) => await PostCreatedAsync("/api/organization-roles", body);
+
+    public async Task<string[]> RoleScopeIdsAsync(string roleId)
+    {
+        using var response = await management.GetAsync($"/api/organization-roles/{roleId}/scopes", Ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return [.. (await ReadJsonAsync(response)).EnumerateArray().Select(s => s.GetProperty("id").GetString()!).Order()];
+    }
+
+    private async Task<JsonElement> PostCreatedAsync(string path, object body)
+    {
+        using var response = await management.PostAsJsonAsync(path, body, Ct);
+        var json = await response.Content.ReadAsStringAsync(Ct);
+        Assert.True(response.StatusCode == HttpStatusCode.Created, $"POST {path}: {(int)response.StatusCode} {json}");
         return JsonDocument.Parse(json).RootElement.Clone();
     }
 
@@ -81,6 +102,33 @@ internal sealed class OrganizationApi(PlatformStack stack, HttpClient management
         var tokens = await browser.RedeemAsync(clientId, await browser.SubmitAndFollowAsync(Callback), Callback, verifier);
         Assert.True(tokens.TryGetProperty("refresh_token", out _), tokens.ToString());
         return (userId, tokens);
+    }
+
+    /// <summary>Signs an existing user in with a password in a fresh browser with <paramref name="scope"/>; returns the tokens.</summary>
+    public async Task<JsonElement> SignInAsync(string clientId, string username, string scope)
+    {
+        using var browser = new SigninClient(stack.GatewayUrl, stack.ManagementClient);
+        var (verifier, challenge) = SigninClient.NewPkce();
+        using (await browser.GetAsync(SigninClient.AuthorizePath(clientId, Callback, challenge, scope))) { }
+        using (var verification = await browser.ExperienceAsync(HttpMethod.Post, "/verification/password",
+            new { identifier = new { type = "username", value = username }, password = Password }))
+        {
+            var verificationId = (await ReadJsonAsync(verification)).GetProperty("verificationId").GetString();
+            using var identified = await browser.ExperienceAsync(HttpMethod.Post, "/identification", new { verificationId });
+            Assert.Equal(HttpStatusCode.NoContent, identified.StatusCode);
+        }
+        return await browser.RedeemAsync(clientId, await browser.SubmitAndFollowAsync(Callback), Callback, verifier);
+    }
+
+    /// <summary>GET /oidc/me with the tokens' access token.</summary>
+    public async Task<JsonElement> UserInfoAsync(JsonElement tokens)
+    {
+        using var http = new HttpClient { BaseAddress = stack.GatewayUrl };
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/oidc/me");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tokens.GetProperty("access_token").GetString());
+        using var response = await http.SendAsync(request, Ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await ReadJsonAsync(response);
     }
 
     /// <summary>POST /oidc/token through the gateway; the status and the JSON body.</summary>

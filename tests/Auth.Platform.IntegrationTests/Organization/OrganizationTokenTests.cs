@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Auth.Platform.IntegrationTests.Signin;
 using Auth.Platform.Testing;
@@ -132,23 +133,63 @@ public sealed class OrganizationTokenTests(PlatformStackFixture fixture)
         await api.AddMemberAsync(organizationId, userId);
         var username = (await ReadJsonAsync(await api.Management.GetAsync($"/api/users/{userId}", Ct))).GetProperty("username").GetString()!;
 
-        using var browser = new SigninClient(Stack.GatewayUrl, Stack.ManagementClient);
-        var (verifier, challenge) = SigninClient.NewPkce();
-        using (await browser.GetAsync(SigninClient.AuthorizePath(clientId, OrganizationApi.Callback, challenge, Scope))) { }
-        using (var verification = await browser.ExperienceAsync(HttpMethod.Post, "/verification/password",
-            new { identifier = new { type = "username", value = username }, password = OrganizationApi.Password }))
-        {
-            var verificationId = (await ReadJsonAsync(verification)).GetProperty("verificationId").GetString();
-            using var identified = await browser.ExperienceAsync(HttpMethod.Post, "/identification", new { verificationId });
-            Assert.Equal(HttpStatusCode.NoContent, identified.StatusCode);
-        }
-        var tokens = await browser.RedeemAsync(clientId, await browser.SubmitAndFollowAsync(OrganizationApi.Callback), OrganizationApi.Callback, verifier);
-
+        var tokens = await api.SignInAsync(clientId, username, Scope);
         var idToken = SigninClient.Payload(tokens.GetProperty("id_token").GetString()!);
         Assert.Equal([organizationId], idToken.GetProperty("organizations").EnumerateArray().Select(e => e.GetString()));
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/oidc/me");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tokens.GetProperty("access_token").GetString());
-        using var me = await browser.Http.SendAsync(request, Ct);
-        Assert.Equal([organizationId], (await ReadJsonAsync(me)).GetProperty("organizations").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal([organizationId], (await api.UserInfoAsync(tokens)).GetProperty("organizations").EnumerateArray().Select(e => e.GetString()));
+    }
+
+    /// <summary>
+    /// Organization scopes are asked by name at /oidc/auth (Logto); the organization token carries those the member's roles
+    /// grant, the ID token and userinfo the roles as <c>&lt;organization id&gt;:&lt;role name&gt;</c>; once the user has left,
+    /// the next organization token is refused.
+    /// </summary>
+    [Fact]
+    public async Task OrganizationToken_CarriesTheRequestedScopesTheMembersRolesGrant_UntilTheUserLeaves()
+    {
+        var api = await OrganizationApi.CreateAsync(Stack);
+        var (read, write, delete) = (UniqueName("read"), UniqueName("write"), UniqueName("delete"));
+        var scopeIds = new Dictionary<string, string>();
+        foreach (var name in new[] { read, write, delete }) scopeIds[name] = (await api.CreateScopeAsync(name)).GetProperty("id").GetString()!;
+        var roleName = UniqueName("viewer");
+        var role = await api.CreateRoleAsync(new { name = roleName, organizationScopeIds = new[] { scopeIds[read], scopeIds[delete] } });
+        var organizationId = await api.CreateOrganizationIdAsync();
+        var userId = await api.CreateUserIdAsync();
+        await api.AddMemberAsync(organizationId, userId);
+        using (var assign = await api.Management.PostAsJsonAsync($"/api/organizations/{organizationId}/users/{userId}/roles",
+            new { organizationRoleIds = new[] { role.GetProperty("id").GetString() } }, Ct))
+            Assert.Equal(HttpStatusCode.Created, assign.StatusCode);
+        var username = (await ReadJsonAsync(await api.Management.GetAsync($"/api/users/{userId}", Ct))).GetProperty("username").GetString()!;
+        var clientId = await api.CreateSpaAsync();
+
+        // `delete` is granted by the role but not asked for; `write` is asked for but not granted by the role.
+        var tokens = await api.SignInAsync(clientId, username, $"{Scope} {OrganizationApi.OrganizationRolesScope} {read} {write}");
+        var expectedRoles = new[] { $"{organizationId}:{roleName}" };
+        Assert.Equal(expectedRoles, SigninClient.Payload(tokens.GetProperty("id_token").GetString()!).GetProperty("organization_roles").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(expectedRoles, (await api.UserInfoAsync(tokens)).GetProperty("organization_roles").EnumerateArray().Select(e => e.GetString()));
+
+        var answer = await api.OrganizationTokenAsync(clientId, tokens.GetProperty("refresh_token").GetString()!, organizationId);
+        Assert.True(answer.Status == HttpStatusCode.OK, answer.Body.ToString());
+        var jwt = await api.ValidateJwtAsync(answer.Body.GetProperty("access_token").GetString()!, "urn:logto:organization:" + organizationId);
+        Assert.Equal(read, jwt.GetClaim("scope").Value);
+        Assert.Equal(organizationId, jwt.GetClaim("organization_id").Value);
+
+        using (var leave = await api.Management.DeleteAsync($"/api/organizations/{organizationId}/users/{userId}", Ct))
+            Assert.Equal(HttpStatusCode.NoContent, leave.StatusCode);
+        var refused = await api.OrganizationTokenAsync(clientId, answer.Body.GetProperty("refresh_token").GetString()!, organizationId);
+        OrganizationApi.AssertOAuthError(refused, HttpStatusCode.Forbidden, "access_denied", "user is not a member of the organization");
+    }
+
+    [Fact]
+    public async Task AuthorizationRequest_WithAScopeNobodyDefines_IsStillInvalidScope()
+    {
+        var api = await OrganizationApi.CreateAsync(Stack);
+        var clientId = await api.CreateSpaAsync();
+        using var browser = new SigninClient(Stack.GatewayUrl, Stack.ManagementClient);
+        var (_, challenge) = SigninClient.NewPkce();
+        using var response = await browser.GetAsync(SigninClient.AuthorizePath(clientId, OrganizationApi.Callback, challenge, $"openid {UniqueName("nobody")}"));
+        // OpenIddict checks scopes before it trusts the redirect URI, so the error is signin's page, not a redirect.
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("invalid_scope", await response.Content.ReadAsStringAsync(Ct));
     }
 }

@@ -121,6 +121,10 @@ public class GatewayRoutingTests(GatewayFixture fixture) : IClassFixture<Gateway
     [InlineData("/api/organizations/o1/users/u1", "organization")]
     [InlineData("/api/users/u1/organizations", "organization")]
     [InlineData("/api/users/u1/organizationsx", "account")]
+    [InlineData("/api/organization-roles", "organization")]
+    [InlineData("/api/organization-roles/r1/scopes", "organization")]
+    [InlineData("/api/organization-scopes/s1", "organization")]
+    [InlineData("/api/organization-invitations/i1", "organization")]
     [InlineData("/api/connector-factories/oidc", "sso-connector")]
     [InlineData("/api/connectors", "sso-connector")]
     [InlineData("/api/connectors/c1/authorization-uri", "sso-connector")]
@@ -149,8 +153,7 @@ public class GatewayRoutingTests(GatewayFixture fixture) : IClassFixture<Gateway
     /// served prefix, are the gateway's own 404 problem instead of a service's or the hosted UI's 404 page.
     /// </summary>
     [Theory]
-    [InlineData("/api/organization-roles")]
-    [InlineData("/api/organization-invitations/i1")]
+    [InlineData("/api/organization-rolesx")]
     [InlineData("/api/connectorsx")]
     [InlineData("/api/authn/single-sign-onx/saml/c1")]
     [InlineData("/api/authn/saml/c1")]

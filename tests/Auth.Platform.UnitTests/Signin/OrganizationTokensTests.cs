@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Json;
 using Auth.Platform.Signin.Accounts;
 using Auth.Platform.Signin.Oidc;
+using Auth.Platform.Signin.Organizations;
 using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace Auth.Platform.UnitTests.Signin;
@@ -32,10 +33,20 @@ public class OrganizationTokensTests
     public void UserClaims_Organizations_IsAJsonArrayOfTheIds_OnlyWithTheScope()
     {
         var user = new AccountUser("u1", "alice", null, null, null, null, 0, 0, false, true);
-        var claims = UserClaims.For(user, [LogtoScopes.Organizations], ["o1", "o2"]);
+        var claims = UserClaims.For(user, [LogtoScopes.Organizations], [new("o1", false), new("o2", false)]);
         var organizations = Assert.IsType<JsonElement>(claims[LogtoClaims.Organizations]);
         Assert.Equal(["o1", "o2"], organizations.EnumerateArray().Select(e => e.GetString()));
         Assert.Equal(0, Assert.IsType<JsonElement>(UserClaims.For(user, [LogtoScopes.Organizations])[LogtoClaims.Organizations]).GetArrayLength());
-        Assert.False(UserClaims.For(user, ["openid"], ["o1"]).ContainsKey(LogtoClaims.Organizations));
+        Assert.False(UserClaims.For(user, ["openid"], [new("o1", false)]).ContainsKey(LogtoClaims.Organizations));
+    }
+
+    [Fact]
+    public void UserClaims_OrganizationRoles_AreOrganizationIdColonRoleName_OnlyWithTheScope()
+    {
+        var user = new AccountUser("u1", "alice", null, null, null, null, 0, 0, false, true);
+        OrganizationMembership[] memberships = [new("o1", false, ["admin", "viewer"]), new("o2", false, [])];
+        var roles = Assert.IsType<JsonElement>(UserClaims.For(user, [LogtoScopes.OrganizationRoles], memberships)[LogtoClaims.OrganizationRoles]);
+        Assert.Equal(["o1:admin", "o1:viewer"], roles.EnumerateArray().Select(e => e.GetString()));
+        Assert.False(UserClaims.For(user, [LogtoScopes.Organizations], memberships).ContainsKey(LogtoClaims.OrganizationRoles));
     }
 }

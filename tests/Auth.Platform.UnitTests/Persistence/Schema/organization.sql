@@ -6,6 +6,25 @@ CREATE TABLE inbox_messages (
 );
 
 
+CREATE TABLE organization_roles (
+    id character varying(12) NOT NULL,
+    name character varying(128) NOT NULL,
+    description character varying(256),
+    type character varying(32) NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    CONSTRAINT pk_organization_roles PRIMARY KEY (id)
+);
+
+
+CREATE TABLE organization_scopes (
+    id character varying(12) NOT NULL,
+    name character varying(128) NOT NULL,
+    description character varying(256),
+    created_at timestamp with time zone NOT NULL,
+    CONSTRAINT pk_organization_scopes PRIMARY KEY (id)
+);
+
+
 CREATE TABLE organizations (
     id character varying(12) NOT NULL,
     name character varying(128) NOT NULL,
@@ -39,6 +58,47 @@ CREATE TABLE user_directory (
 );
 
 
+CREATE TABLE organization_role_scopes (
+    role_id character varying(12) NOT NULL,
+    scope_id character varying(12) NOT NULL,
+    CONSTRAINT pk_organization_role_scopes PRIMARY KEY (role_id, scope_id),
+    CONSTRAINT fk_organization_role_scopes_roles FOREIGN KEY (role_id) REFERENCES organization_roles (id) ON DELETE CASCADE,
+    CONSTRAINT fk_organization_role_scopes_scopes FOREIGN KEY (scope_id) REFERENCES organization_scopes (id) ON DELETE CASCADE
+);
+
+
+CREATE TABLE organization_invitations (
+    id character varying(12) NOT NULL,
+    organization_id character varying(12) NOT NULL,
+    invitee character varying(254) NOT NULL,
+    inviter_id character varying(12),
+    status character varying(16) NOT NULL,
+    accepted_user_id character varying(12),
+    expires_at timestamp with time zone NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    CONSTRAINT pk_organization_invitations PRIMARY KEY (id),
+    CONSTRAINT fk_organization_invitations_organizations FOREIGN KEY (organization_id) REFERENCES organizations (id) ON DELETE CASCADE
+);
+
+
+CREATE TABLE organization_jit_email_domains (
+    organization_id character varying(12) NOT NULL,
+    email_domain character varying(253) NOT NULL,
+    CONSTRAINT pk_organization_jit_email_domains PRIMARY KEY (organization_id, email_domain),
+    CONSTRAINT fk_organization_jit_email_domains_organizations FOREIGN KEY (organization_id) REFERENCES organizations (id) ON DELETE CASCADE
+);
+
+
+CREATE TABLE organization_jit_roles (
+    organization_id character varying(12) NOT NULL,
+    role_id character varying(12) NOT NULL,
+    CONSTRAINT pk_organization_jit_roles PRIMARY KEY (organization_id, role_id),
+    CONSTRAINT fk_organization_jit_roles_organizations FOREIGN KEY (organization_id) REFERENCES organizations (id) ON DELETE CASCADE,
+    CONSTRAINT fk_organization_jit_roles_roles FOREIGN KEY (role_id) REFERENCES organization_roles (id) ON DELETE CASCADE
+);
+
+
 CREATE TABLE organization_users (
     organization_id character varying(12) NOT NULL,
     user_id character varying(12) NOT NULL,
@@ -47,6 +107,52 @@ CREATE TABLE organization_users (
     CONSTRAINT fk_organization_users_organizations FOREIGN KEY (organization_id) REFERENCES organizations (id) ON DELETE CASCADE,
     CONSTRAINT fk_organization_users_user_directory FOREIGN KEY (user_id) REFERENCES user_directory (user_id) ON DELETE CASCADE
 );
+
+
+CREATE TABLE organization_invitation_roles (
+    invitation_id character varying(12) NOT NULL,
+    role_id character varying(12) NOT NULL,
+    CONSTRAINT pk_organization_invitation_roles PRIMARY KEY (invitation_id, role_id),
+    CONSTRAINT fk_organization_invitation_roles_invitations FOREIGN KEY (invitation_id) REFERENCES organization_invitations (id) ON DELETE CASCADE,
+    CONSTRAINT fk_organization_invitation_roles_roles FOREIGN KEY (role_id) REFERENCES organization_roles (id) ON DELETE CASCADE
+);
+
+
+CREATE TABLE organization_user_roles (
+    organization_id character varying(12) NOT NULL,
+    user_id character varying(12) NOT NULL,
+    role_id character varying(12) NOT NULL,
+    CONSTRAINT pk_organization_user_roles PRIMARY KEY (organization_id, user_id, role_id),
+    CONSTRAINT fk_organization_user_roles_memberships FOREIGN KEY (organization_id, user_id) REFERENCES organization_users (organization_id, user_id) ON DELETE CASCADE,
+    CONSTRAINT fk_organization_user_roles_roles FOREIGN KEY (role_id) REFERENCES organization_roles (id) ON DELETE CASCADE
+);
+
+
+CREATE INDEX ix_organization_invitation_roles_role_id ON organization_invitation_roles (role_id);
+
+
+CREATE INDEX ix_organization_invitations_invitee ON organization_invitations (invitee);
+
+
+CREATE UNIQUE INDEX ux_organization_invitations_pending ON organization_invitations (organization_id, invitee) WHERE status = 'Pending';
+
+
+CREATE INDEX ix_organization_jit_email_domains_email_domain ON organization_jit_email_domains (email_domain);
+
+
+CREATE INDEX ix_organization_jit_roles_role_id ON organization_jit_roles (role_id);
+
+
+CREATE INDEX ix_organization_role_scopes_scope_id ON organization_role_scopes (scope_id);
+
+
+CREATE UNIQUE INDEX ux_organization_roles_name ON organization_roles (name);
+
+
+CREATE UNIQUE INDEX ux_organization_scopes_name ON organization_scopes (name);
+
+
+CREATE INDEX ix_organization_user_roles_role_id ON organization_user_roles (role_id);
 
 
 CREATE INDEX ix_organization_users_user_id ON organization_users (user_id);
