@@ -14,13 +14,13 @@ public static class GatewayRoutes
     /// <summary>
     /// Path prefixes that belong to each backend service (cluster id = AppHost resource name): only prefixes under which
     /// the service maps endpoints (checked against the running services by GatewayPrefixTests). Logto's other prefixes
-    /// (/api/verifications, organization roles, scopes and invitations) come back here with the service that implements them.
+    /// (organization roles, scopes and invitations) come back here with the service that implements them.
     /// sso-connector's SAML prefix holds the ACS and SP metadata only (Logto's deprecated social SAML ACS, /api/authn/saml, is not served).
     /// </summary>
     public static readonly IReadOnlyDictionary<string, string[]> Prefixes = new Dictionary<string, string[]>
     {
         ["signin"] = ["/oidc", "/api/experience", "/api/applications", "/api/sign-in-exp", "/api/.well-known/sign-in-exp", "/api/interaction/consent"],
-        ["account"] = ["/api/users", "/api/my-account", "/api/account-center"],
+        ["account"] = ["/api/users", "/api/my-account", "/api/account-center", "/api/verifications"],
         ["organization"] = ["/api/organizations"],
         ["sso-connector"] = ["/api/connector-factories", "/api/connectors", "/api/sso-connector-providers", "/api/sso-connectors", "/api/authn/single-sign-on"],
     };

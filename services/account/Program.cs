@@ -2,6 +2,7 @@ using Auth.Platform.Account.AccountCenter;
 using Auth.Platform.Account.Data;
 using Auth.Platform.Account.MyAccount;
 using Auth.Platform.Account.Users;
+using Auth.Platform.Account.Verifications;
 using Auth.Platform.BuildingBlocks.Persistence;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -19,4 +20,5 @@ app.MapInternalUsersApi();
 app.MapManagementUsersApi();
 app.MapAccountCenterApi();
 app.MapMyAccountApi();
+app.MapVerificationsApi();
 app.Run();

@@ -21,7 +21,11 @@ public static class SigninServiceExtensions
     public static IHostApplicationBuilder AddSigninServices(this IHostApplicationBuilder builder)
     {
         builder.AddPlatformDbContext<SigninDbContext>("signindb");
-        builder.AddPlatformMessaging<SigninDbContext>("signin", x => x.AddConsumer<UserDeletedConsumer>());
+        builder.AddPlatformMessaging<SigninDbContext>("signin", x =>
+        {
+            x.AddConsumer<UserDeletedConsumer>();
+            x.AddConsumer<UserSuspendedConsumer>();
+        });
         if (string.IsNullOrEmpty(builder.Configuration.GetConnectionString("redis")))
             throw new InvalidOperationException("ConnectionStrings:redis is not configured.");
         // Not aborting on a failed first connect: start even if Redis is briefly away; commands fail (and are retried by

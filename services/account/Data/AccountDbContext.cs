@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 
 using Auth.Platform.Account.AccountCenter;
 using Auth.Platform.Account.Identifiers;
+using Auth.Platform.Account.Verifications;
 
 namespace Auth.Platform.Account.Data;
 
@@ -15,6 +16,7 @@ public sealed class AccountDbContext(DbContextOptions<AccountDbContext> options)
 
     public DbSet<User> Users => Set<User>();
     public DbSet<AccountCenterSettings> AccountCenterSettings => Set<AccountCenterSettings>();
+    public DbSet<VerificationRecord> VerificationRecords => Set<VerificationRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -31,6 +33,7 @@ public sealed class AccountDbContext(DbContextOptions<AccountDbContext> options)
             e.Property(x => x.Name).HasMaxLength(128);
             e.Property(x => x.Avatar).HasMaxLength(2048);
             e.Property(x => x.CustomData).HasColumnType("jsonb");
+            e.Property(x => x.Profile).HasColumnType("jsonb");
             e.Property(x => x.PasswordHash).HasMaxLength(256);
             // PostgreSQL unique indexes ignore NULLs, so users without a given identifier never collide.
             e.HasIndex(x => x.Username).IsUnique().HasDatabaseName(UsernameIndex);
@@ -46,6 +49,17 @@ public sealed class AccountDbContext(DbContextOptions<AccountDbContext> options)
             e.Property(x => x.Id).HasMaxLength(16);
             e.Property(x => x.Fields).HasColumnType("jsonb");
             e.Property(x => x.DeleteAccountUrl).HasMaxLength(2048);
+        });
+        modelBuilder.Entity<VerificationRecord>(e =>
+        {
+            e.ToTable("verification_records");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasMaxLength(21);
+            e.Property(x => x.UserId).HasMaxLength(12);
+            e.Property(x => x.Type).HasMaxLength(32);
+            // Records go with their user.
+            e.HasOne<User>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+            e.HasIndex(x => x.UserId).HasDatabaseName("ix_verification_records_user_id");
         });
     }
 }

@@ -18,6 +18,8 @@ public sealed class User
     public string? Avatar { get; set; }
     /// <summary>A JSON object (jsonb).</summary>
     public string CustomData { get; set; } = "{}";
+    /// <summary>OIDC standard profile claims in Logto's shape (<see cref="Users.UserProfile"/>), a JSON object (jsonb).</summary>
+    public string Profile { get; set; } = "{}";
     /// <summary>PHC string (<c>$argon2id$v=19$m=..,t=..,p=..$salt$hash</c>), or null for a passwordless user.</summary>
     public string? PasswordHash { get; set; }
     public DateTimeOffset CreatedAt { get; init; }

@@ -2,6 +2,7 @@ using Auth.Platform.Account.Data;
 using Auth.Platform.Account.Identifiers;
 using Auth.Platform.Account.MyAccount;
 using Auth.Platform.Account.Passwords;
+using Auth.Platform.Account.Verifications;
 using Auth.Platform.BuildingBlocks.Messaging;
 using Auth.Platform.BuildingBlocks.Persistence;
 
@@ -20,6 +21,7 @@ public static class AccountServices
         builder.Services.AddSingleton<PasswordHasher>(_ => new PasswordHasher());
         builder.Services.AddSingleton(new PhoneNumberNormalizer(builder.Configuration[PhoneNumberNormalizer.DefaultRegionKey]));
         builder.Services.AddScoped<UserDirectory>();
+        builder.Services.AddScoped<StepUp>();
         return builder;
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Auth.Platform.Account.Data;
 using Auth.Platform.Account.Identifiers;
+using Auth.Platform.Account.Passwords;
 using Auth.Platform.BuildingBlocks.Contracts;
 using Auth.Platform.BuildingBlocks.Messaging;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -14,6 +15,7 @@ public static class ManagementUsersApi
 {
     private const int DefaultPageSize = 20;
     private const int MaxPageSize = 100;
+    private const int MaxSearchLength = 128;
 
     public static IEndpointRouteBuilder MapManagementUsersApi(this IEndpointRouteBuilder app)
     {
@@ -23,19 +25,40 @@ public static class ManagementUsersApi
         group.MapPost("/", Create);
         group.MapPatch("/{id}", Update);
         group.MapDelete("/{id}", Delete);
+        group.MapPatch("/{id}/custom-data", UpdateCustomData);
+        group.MapPatch("/{id}/profile", UpdateProfile);
+        group.MapPatch("/{id}/password", UpdatePassword);
+        group.MapPost("/{id}/password/verify", VerifyPassword);
+        group.MapGet("/{id}/has-password", HasPassword);
+        group.MapPatch("/{id}/is-suspended", UpdateIsSuspended);
         return app;
     }
 
-    /// <summary>Newest first, like Logto; the total goes in the <c>Total-Number</c> header.</summary>
+    /// <summary>
+    /// Newest first, like Logto; the total (of the search, before paging) goes in the <c>Total-Number</c> header.
+    /// <c>search</c> matches a case-insensitive substring of the id, username, primary email, primary phone or name (Logto's
+    /// default fields); <c>%</c> and <c>_</c> in it are literal.
+    /// </summary>
     private static async Task<Results<Ok<List<UserResponse>>, ProblemHttpResult>> List(
-        [FromQuery] int? page, [FromQuery(Name = "page_size")] int? pageSize, AccountDbContext db, HttpResponse response, CancellationToken ct)
+        [FromQuery] int? page, [FromQuery(Name = "page_size")] int? pageSize, [FromQuery] string? search, AccountDbContext db, HttpResponse response,
+        CancellationToken ct)
     {
         var p = page ?? 1;
         var size = pageSize ?? DefaultPageSize;
         if (p < 1 || size < 1 || size > MaxPageSize)
             return UserErrors.InvalidInput($"page must be >= 1 and page_size between 1 and {MaxPageSize}.");
-        var total = await db.Users.CountAsync(ct);
-        var users = await db.Users.AsNoTracking().OrderByDescending(u => u.CreatedAt).ThenBy(u => u.Id)
+        if (search is { Length: > MaxSearchLength }) return UserErrors.InvalidInput($"search must be at most {MaxSearchLength} characters.");
+        var query = db.Users.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(search))
+        {
+            var pattern = "%" + search.Trim().Replace(@"\", @"\\", StringComparison.Ordinal).Replace("%", @"\%", StringComparison.Ordinal)
+                .Replace("_", @"\_", StringComparison.Ordinal) + "%";
+            query = query.Where(u => EF.Functions.ILike(u.Id, pattern, @"\") || EF.Functions.ILike(u.Username!, pattern, @"\")
+                || EF.Functions.ILike(u.PrimaryEmail!, pattern, @"\") || EF.Functions.ILike(u.PrimaryPhone!, pattern, @"\")
+                || EF.Functions.ILike(u.Name!, pattern, @"\"));
+        }
+        var total = await query.CountAsync(ct);
+        var users = await query.OrderByDescending(u => u.CreatedAt).ThenBy(u => u.Id)
             .Skip((p - 1) * size).Take(size).ToListAsync(ct);
         response.Headers["Total-Number"] = total.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return TypedResults.Ok(users.Select(UserResponse.From).ToList());
@@ -67,46 +90,7 @@ public static class ManagementUsersApi
         if (await directory.FindAsync(id, ct) is not { } user) return UserErrors.NotFound();
 
         foreach (var property in body.EnumerateObject())
-        {
-            var value = property.Value;
-            string? text = value.ValueKind switch
-            {
-                JsonValueKind.String => value.GetString(),
-                _ => null,
-            };
-            var isNullOrString = value.ValueKind is JsonValueKind.Null or JsonValueKind.String;
-            switch (property.Name)
-            {
-                case "username":
-                    if (!isNullOrString || text is not null && !UsernameRules.IsValid(text)) return UserErrors.InvalidInput("username is invalid.");
-                    user.Username = text;
-                    break;
-                case "primaryEmail":
-                    if (!isNullOrString || text is not null && !EmailAddressRules.IsValid(text)) return UserErrors.InvalidInput("primaryEmail is invalid.");
-                    user.SetPrimaryEmail(text?.Trim());
-                    break;
-                case "primaryPhone":
-                    string? phone = null;
-                    if (!isNullOrString) return UserErrors.InvalidInput("primaryPhone must be a string or null.");
-                    if (text is not null && (phone = phones.TryNormalize(text)) is null) return UserErrors.InvalidPhone();
-                    user.PrimaryPhone = phone;
-                    break;
-                case "name":
-                    if (!isNullOrString || text is { Length: > 128 }) return UserErrors.InvalidInput("name is invalid.");
-                    user.Name = text;
-                    break;
-                case "avatar":
-                    if (!isNullOrString || text is not null && !IsAbsoluteUrl(text)) return UserErrors.InvalidInput("avatar must be an absolute URL.");
-                    user.Avatar = text;
-                    break;
-                case "customData":
-                    if (value.ValueKind != JsonValueKind.Object) return UserErrors.InvalidInput("customData must be a JSON object.");
-                    user.CustomData = value.GetRawText();
-                    break;
-                default:
-                    return UserErrors.InvalidInput($"Unknown property '{property.Name}'.");
-            }
-        }
+            if (UserPatch.Apply(user, property.Name, property.Value, phones) is { } invalid) return invalid;
         if (await directory.FindConflictAsync(user, ct) is { } conflict) return conflict;
         user.UpdatedAt = clock.GetUtcNow();
         if (await directory.SaveAsync(ct) is { } raced) return raced;
@@ -123,6 +107,80 @@ public static class ManagementUsersApi
         return TypedResults.NoContent();
     }
 
-    private static bool IsAbsoluteUrl(string value) =>
-        value.Length <= 2048 && Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http";
+    /// <summary>Logto's <c>PATCH /api/users/{id}/custom-data {customData}</c>: replaces the object, answers it.</summary>
+    private static async Task<Results<Ok<JsonElement>, ProblemHttpResult>> UpdateCustomData(
+        string id, JsonElement body, UserDirectory directory, PhoneNumberNormalizer phones, TimeProvider clock, CancellationToken ct)
+    {
+        if (body.ValueKind != JsonValueKind.Object || !body.TryGetProperty("customData", out var customData))
+            return UserErrors.InvalidInput("The body must be {customData: object}.");
+        if (await directory.FindAsync(id, ct) is not { } user) return UserErrors.NotFound();
+        if (UserPatch.Apply(user, "customData", customData, phones) is { } invalid) return invalid;
+        user.UpdatedAt = clock.GetUtcNow();
+        await directory.SaveAsync(ct);
+        return TypedResults.Ok(JsonDocument.Parse(user.CustomData).RootElement.Clone());
+    }
+
+    /// <summary>Logto's <c>PATCH /api/users/{id}/profile {profile}</c>: merged into the stored profile (<see cref="UserProfile"/>), answers it.</summary>
+    private static async Task<Results<Ok<JsonElement>, ProblemHttpResult>> UpdateProfile(
+        string id, JsonElement body, UserDirectory directory, TimeProvider clock, CancellationToken ct)
+    {
+        if (body.ValueKind != JsonValueKind.Object || !body.TryGetProperty("profile", out var update))
+            return UserErrors.InvalidInput("The body must be {profile: object}.");
+        if (await directory.FindAsync(id, ct) is not { } user) return UserErrors.NotFound();
+        var (merged, invalid) = UserProfile.Merge(user.Profile, update);
+        if (invalid is not null) return invalid;
+        user.Profile = merged!;
+        user.UpdatedAt = clock.GetUtcNow();
+        await directory.SaveAsync(ct);
+        return TypedResults.Ok(JsonDocument.Parse(user.Profile).RootElement.Clone());
+    }
+
+    /// <summary>Logto's <c>PATCH /api/users/{id}/password {password}</c>: an admin sets it (no policy, as Logto's Management API).</summary>
+    private static async Task<Results<Ok<UserResponse>, ProblemHttpResult>> UpdatePassword(
+        string id, PasswordBody body, UserDirectory directory, PasswordHasher hasher, TimeProvider clock, CancellationToken ct)
+    {
+        if (body.Password is not { Length: > 0 and <= UserDirectory.MaxPasswordLength } password)
+            return UserErrors.InvalidInput($"password must be 1 to {UserDirectory.MaxPasswordLength} characters.");
+        if (await directory.FindAsync(id, ct) is not { } user) return UserErrors.NotFound();
+        user.PasswordHash = await hasher.HashAsync(password, ct);
+        user.UpdatedAt = clock.GetUtcNow();
+        await directory.SaveAsync(ct);
+        return TypedResults.Ok(UserResponse.From(user));
+    }
+
+    /// <summary>Logto's <c>POST /api/users/{id}/password/verify {password}</c>: 204, or 422 <c>session.invalid_credentials</c>
+    /// (also for a user without a password, after the same Argon2 work).</summary>
+    private static async Task<Results<NoContent, ProblemHttpResult>> VerifyPassword(
+        string id, PasswordBody body, UserDirectory directory, PasswordHasher hasher, CancellationToken ct)
+    {
+        if (body.Password is not { Length: > 0 and <= UserDirectory.MaxPasswordLength } password)
+            return UserErrors.InvalidInput($"password must be 1 to {UserDirectory.MaxPasswordLength} characters.");
+        if (await directory.FindAsync(id, ct) is not { } user) return UserErrors.NotFound();
+        var verification = user.PasswordHash is { } hash ? await hasher.VerifyAsync(hash, password, ct) : await hasher.VerifyDummyAsync(password, ct);
+        return verification == PasswordVerification.Failed || user.PasswordHash is null ? UserErrors.InvalidCredentials() : TypedResults.NoContent();
+    }
+
+    private static async Task<Results<Ok<HasPasswordResponse>, ProblemHttpResult>> HasPassword(string id, UserDirectory directory, CancellationToken ct) =>
+        await directory.FindAsync(id, ct) is { } user ? TypedResults.Ok(new HasPasswordResponse(user.PasswordHash is not null)) : UserErrors.NotFound();
+
+    /// <summary>
+    /// Logto's <c>PATCH /api/users/{id}/is-suspended {isSuspended}</c>. Suspending publishes <see cref="UserSuspended"/> in the
+    /// same transaction (outbox): signin ends the user's sessions and revokes their grants. Sign-in, refresh and token
+    /// exchange refuse a suspended user on their own.
+    /// </summary>
+    private static async Task<Results<Ok<UserResponse>, ProblemHttpResult>> UpdateIsSuspended(
+        string id, IsSuspendedBody body, UserDirectory directory, AccountDbContext db, TimeProvider clock, CancellationToken ct)
+    {
+        if (body.IsSuspended is not { } suspended) return UserErrors.InvalidInput("isSuspended (boolean) is required.");
+        if (await directory.FindAsync(id, ct) is not { } user) return UserErrors.NotFound();
+        if (suspended && !user.IsSuspended) db.AddIntegrationEvent(new UserSuspended(user.Id));
+        user.IsSuspended = suspended;
+        user.UpdatedAt = clock.GetUtcNow();
+        await directory.SaveAsync(ct);
+        return TypedResults.Ok(UserResponse.From(user));
+    }
 }
+
+public sealed record PasswordBody(string? Password);
+public sealed record IsSuspendedBody(bool? IsSuspended);
+public sealed record HasPasswordResponse(bool HasPassword);

@@ -16,6 +16,7 @@ public sealed record UserResponse(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Name,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Avatar,
     JsonElement CustomData,
+    JsonElement Profile,
     long CreatedAt,
     long UpdatedAt,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] long? LastSignInAt,
@@ -25,6 +26,7 @@ public sealed record UserResponse(
     public static UserResponse From(User user) => new(
         user.Id, user.Username, user.PrimaryEmail, user.PrimaryPhone, user.Name, user.Avatar,
         JsonDocument.Parse(user.CustomData).RootElement.Clone(),
+        JsonDocument.Parse(user.Profile).RootElement.Clone(),
         user.CreatedAt.ToUnixTimeMilliseconds(), user.UpdatedAt.ToUnixTimeMilliseconds(),
         user.LastSignInAt?.ToUnixTimeMilliseconds(), user.IsSuspended, user.PasswordHash is not null);
 }

@@ -26,6 +26,9 @@ public static class ClaimDestinations
                 yield return Destinations.AccessToken;
                 yield return Destinations.IdentityToken;
                 yield break;
+            case ThirdPartyTokenMarking.Claim:
+                yield return Destinations.AccessToken;
+                yield break;
             case Claims.AuthenticationTime or "sid" or Claims.AuthenticationMethodReference:
                 yield return Destinations.IdentityToken;
                 yield break;

@@ -101,7 +101,9 @@ public static class OidcEndpointsApi
             context.RequestServices.GetRequiredService<ILogger<OrganizationClient>>().LogWarning(e, "organization unavailable during an authorization request");
             return Results.Forbid(ErrorProperties(Errors.TemporarilyUnavailable, "The organization service is unavailable; retry shortly."), [Scheme]);
         }
-        var principal = BuildPrincipal(user!, session!, scopes, request.GetResources(), organizationIds);
+        var application = await context.RequestServices.GetRequiredService<IOpenIddictApplicationManager>().FindByClientIdAsync(clientId, ct);
+        var thirdParty = application is not null && await consent.IsThirdPartyAsync(application, ct);
+        var principal = BuildPrincipal(user!, session!, scopes, request.GetResources(), organizationIds, thirdParty);
         // An ad-hoc authorization per session and client, recorded in the session: signing out revokes exactly the
         // grants of this session (those without offline_access), not the user's grants in other browsers.
         var authorizationId = await CreateSessionAuthorizationAsync(context.RequestServices, principal, user!.Id, clientId, ct);
@@ -123,7 +125,7 @@ public static class OidcEndpointsApi
     }
 
     internal static ClaimsPrincipal BuildPrincipal(AccountUser user, SigninSession session, IReadOnlyCollection<string> scopes, IEnumerable<string> resources,
-        IReadOnlyCollection<string>? organizationIds = null)
+        IReadOnlyCollection<string>? organizationIds = null, bool thirdParty = false)
     {
         var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
         foreach (var (type, value) in UserClaims.For(user, scopes, organizationIds))
@@ -141,6 +143,7 @@ public static class OidcEndpointsApi
         }
         identity.AddClaim(new Claim(Claims.AuthenticationTime, session.AuthTime.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), ClaimValueTypes.Integer64));
         identity.AddClaim(new Claim("sid", session.Id));
+        if (thirdParty) ThirdPartyTokenMarking.Mark(identity);
         if (session.Amr.Count > 0) identity.AddClaim(new Claim(Claims.AuthenticationMethodReference, System.Text.Json.JsonSerializer.Serialize(session.Amr), JsonClaimValueTypes.JsonArray));
         var principal = new ClaimsPrincipal(identity);
         principal.SetScopes(scopes);

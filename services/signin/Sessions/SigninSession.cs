@@ -28,5 +28,6 @@ public static class SessionEndReasons
     public const string RevokedByUser = "revoked_by_user";
     public const string RevokedByAdmin = "revoked_by_admin";
     public const string UserDeleted = "user_deleted";
+    public const string UserSuspended = "user_suspended";
     public const string PasswordReset = "password_reset";
 }

@@ -1,7 +1,5 @@
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Auth.Platform.IntegrationTests.Signin;
 using Auth.Platform.Testing;
 using static Auth.Platform.IntegrationTests.Account.PlatformApi;
 
@@ -14,8 +12,7 @@ namespace Auth.Platform.IntegrationTests.Account;
 [Collection(AccountCenterCollection.Name)]
 public sealed class MyAccountApiTests(PlatformStackFixture fixture) : IAsyncLifetime
 {
-    private const string RedirectUri = "http://localhost:3000/callback";
-    private readonly SigninClient _client = new(fixture.Stack.GatewayUrl, fixture.Stack.ManagementClient);
+    private readonly MyAccountSession _session = new(fixture.Stack);
     private PlatformStack Stack => fixture.Stack;
 
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
@@ -23,13 +20,13 @@ public sealed class MyAccountApiTests(PlatformStackFixture fixture) : IAsyncLife
     public async ValueTask DisposeAsync()
     {
         await AccountCenterCollection.ResetAsync(Stack);
-        _client.Dispose();
+        _session.Dispose();
     }
 
     [Fact]
     public async Task Get_WhenTheAccountCenterIsDisabled_Returns400NotEnabled()
     {
-        var (accessToken, _) = await SignInAsync("openid profile");
+        var accessToken = (await _session.SignInAsync("openid profile")).AccessToken;
         await AccountCenterCollection.ResetAsync(Stack);
 
         using var response = await SendAsync(HttpMethod.Get, "/api/my-account", accessToken);
@@ -40,7 +37,7 @@ public sealed class MyAccountApiTests(PlatformStackFixture fixture) : IAsyncLife
     [Fact]
     public async Task Get_ShowsTheFieldsThatAreNotOff_AndThatTheTokensScopesCover()
     {
-        var (accessToken, userId) = await SignInAsync("openid profile email custom_data");
+        var (accessToken, userId, _, _) = await _session.SignInAsync("openid profile email custom_data");
         using var management = await ManagementClientAsync(Stack);
         (await management.PatchAsJsonAsync($"/api/users/{userId}", new { name = "Alice", customData = new { plan = "pro" } }, Ct)).Dispose();
         await AccountCenterCollection.PatchAsync(Stack, new
@@ -74,18 +71,5 @@ public sealed class MyAccountApiTests(PlatformStackFixture fixture) : IAsyncLife
         Assert.Equal(403, (int)withManagementToken.StatusCode);
     }
 
-    private async Task<(string AccessToken, string UserId)> SignInAsync(string scope)
-    {
-        var clientId = (await _client.CreateApplicationAsync("SPA", RedirectUri)).GetProperty("id").GetString()!;
-        var tokens = await _client.RegisterAndGetTokensAsync(clientId, RedirectUri, scope);
-        var userId = SigninClient.Payload(tokens.GetProperty("id_token").GetString()!).GetProperty("sub").GetString()!;
-        return (tokens.GetProperty("access_token").GetString()!, userId);
-    }
-
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string accessToken)
-    {
-        using var request = new HttpRequestMessage(method, path);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
-        return await _client.Http.SendAsync(request, Ct);
-    }
+    private Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string accessToken) => _session.SendAsync(method, path, accessToken);
 }

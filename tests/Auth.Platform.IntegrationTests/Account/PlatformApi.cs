@@ -37,6 +37,13 @@ internal static class PlatformApi
         return JsonDocument.Parse(json).RootElement.Clone();
     }
 
+    /// <summary>The user as the Management API shows it (to check what an Account API call did or did not change).</summary>
+    public static async Task<JsonElement> ReadUserAsync(PlatformStack stack, string userId)
+    {
+        using var management = await ManagementClientAsync(stack);
+        return await management.GetFromJsonAsync<JsonElement>($"/api/users/{userId}", Ct);
+    }
+
     public static async Task<JsonElement> ReadJsonAsync(HttpResponseMessage response) =>
         JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement.Clone();
 

@@ -24,6 +24,7 @@ public sealed class GatewayPrefixTests(PlatformStackFixture fixture) : IDisposab
         ["/api/my-account"] = ("GET", "/api/my-account"),
         ["/api/account-center"] = ("GET", "/api/account-center"),
         ["/api/.well-known/account-center"] = ("GET", "/api/.well-known/account-center"),
+        ["/api/verifications"] = ("POST", "/api/verifications/password"),
         ["/api/organizations"] = ("GET", "/api/organizations"),
         ["/api/connector-factories"] = ("GET", "/api/connector-factories"),
         ["/api/connectors"] = ("GET", "/api/connectors"),

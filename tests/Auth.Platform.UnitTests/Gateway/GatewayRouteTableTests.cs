@@ -11,7 +11,7 @@ public class GatewayRouteTableTests
     {
         Assert.All(GatewayRoutes.Clusters, c =>
             Assert.Equal($"http://{c.ClusterId}", Assert.Single(c.Destinations!).Value.Address));
-        Assert.Equal(["account", "mfa", "notification", "organization", "signin", "ui"], GatewayRoutes.Clusters.Select(c => c.ClusterId).Order());
+        Assert.Equal(["account", "mfa", "notification", "organization", "signin", "sso-connector", "ui"], GatewayRoutes.Clusters.Select(c => c.ClusterId).Order());
     }
 
     [Fact]

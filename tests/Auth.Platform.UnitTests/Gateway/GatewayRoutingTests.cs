@@ -110,6 +110,7 @@ public class GatewayRoutingTests(GatewayFixture fixture) : IClassFixture<Gateway
     [InlineData("/api/users/u1/sessions", "signin")]
     [InlineData("/api/users/u1/sessions/s1", "signin")]
     [InlineData("/api/users/u1/identities", "account")]
+    [InlineData("/api/verifications/password", "account")]
     [InlineData("/api/users/u1/mfa-verifications", "mfa")]
     [InlineData("/api/users/u1/mfa-verifications/f1", "mfa")]
     [InlineData("/api/users/u1/logto-configs", "mfa")]
@@ -148,7 +149,6 @@ public class GatewayRoutingTests(GatewayFixture fixture) : IClassFixture<Gateway
     /// served prefix, are the gateway's own 404 problem instead of a service's or the hosted UI's 404 page.
     /// </summary>
     [Theory]
-    [InlineData("/api/verifications/password")]
     [InlineData("/api/organization-roles")]
     [InlineData("/api/organization-invitations/i1")]
     [InlineData("/api/connectorsx")]

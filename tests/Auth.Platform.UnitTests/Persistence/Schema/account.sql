@@ -38,12 +38,25 @@ CREATE TABLE users (
     name character varying(128),
     avatar character varying(2048),
     custom_data jsonb NOT NULL,
+    profile jsonb NOT NULL,
     password_hash character varying(256),
     created_at timestamp with time zone NOT NULL,
     updated_at timestamp with time zone NOT NULL,
     last_sign_in_at timestamp with time zone,
     is_suspended boolean NOT NULL,
     CONSTRAINT pk_users PRIMARY KEY (id)
+);
+
+
+CREATE TABLE verification_records (
+    id character varying(21) NOT NULL,
+    user_id character varying(12) NOT NULL,
+    type character varying(32) NOT NULL,
+    is_verified boolean NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    expires_at timestamp with time zone NOT NULL,
+    CONSTRAINT pk_verification_records PRIMARY KEY (id),
+    CONSTRAINT fk_verification_records_users_user_id FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE
 );
 
 
@@ -60,5 +73,8 @@ CREATE UNIQUE INDEX ux_users_primary_phone ON users (primary_phone);
 
 
 CREATE UNIQUE INDEX ux_users_username ON users (username);
+
+
+CREATE INDEX ix_verification_records_user_id ON verification_records (user_id);
 
 
