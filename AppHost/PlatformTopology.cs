@@ -65,6 +65,8 @@ public static class PlatformTopology
             .WithReference(ssoConnectorDb).WaitFor(ssoConnectorDb)
             .WithReference(redis).WaitFor(redis)
             .WithReference(eventbus).WaitFor(eventbus);
+        // signin starts and finishes social/SSO sign-ins through sso-connector while a user waits (no need to wait at startup).
+        signin.WithReference(ssoConnector);
 
         // Development email goes to an SMTP sink with a web inbox (its URL is in the resource table); not published.
         var maildev = builder.AddMailDev("maildev");

@@ -2,6 +2,7 @@ using Auth.Platform.BuildingBlocks.Messaging;
 using Auth.Platform.BuildingBlocks.Persistence;
 using Auth.Platform.Signin.Accounts;
 using Auth.Platform.Signin.Applications;
+using Auth.Platform.Signin.Connectors;
 using Auth.Platform.Signin.Consent;
 using Auth.Platform.Signin.Data;
 using Auth.Platform.Signin.Experience;
@@ -37,6 +38,7 @@ public static class SigninServiceExtensions
         builder.AddNotificationClient();
         builder.AddMfaClient();
         builder.AddOrganizationClient();
+        builder.AddSsoConnectorClient();
         builder.AddApplicationsApi();
         builder.AddSessionsApi();
         builder.AddConsent();

@@ -23,7 +23,7 @@ public sealed record RedirectResponse(string RedirectTo);
 /// <summary>Everything the Experience handlers need, bound in one go.</summary>
 public sealed record ExperienceContext(HttpContext Http, InteractionStore Interactions, AccountClient Account, MfaClient Mfa, SessionService Sessions,
     IDataProtectionProvider DataProtection, IConfiguration Configuration, SignInExperienceStore Settings, TermsAcceptanceStore Terms,
-    NotificationClient Notifications, Sentinel Sentinel, ILogger<ExperienceContext> Logger, CancellationToken Cancellation)
+    NotificationClient Notifications, Connectors.SsoConnectorClient Connectors, Sentinel Sentinel, ILogger<ExperienceContext> Logger, CancellationToken Cancellation)
 {
     public IDataProtector PasswordProtector => DataProtection.CreateProtector("Auth.Platform.Signin.Experience.NewPassword.v1");
 

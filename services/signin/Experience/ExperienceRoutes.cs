@@ -17,6 +17,11 @@ public static class ExperienceRoutes
         group.MapPost("/verification/new-password-identity", NewPasswordIdentity.Verify);
         group.MapPost("/verification/verification-code", VerificationCode.Send);
         group.MapPost("/verification/verification-code/verify", VerificationCode.Verify);
+        group.MapPost("/verification/social/{connectorId}/authorization-uri", Social.CreateAuthorizationUri);
+        group.MapPost("/verification/social/{connectorId}/verify", Social.Verify);
+        group.MapPost("/verification/sso/{connectorId}/authorization-uri", EnterpriseSso.CreateAuthorizationUri);
+        group.MapPost("/verification/sso/{connectorId}/verify", EnterpriseSso.Verify);
+        group.MapGet("/sso-connectors", EnterpriseSso.ConnectorsByEmail);
         group.MapPost("/identification", Identification.Identify);
         group.MapPost("/profile", Profile.Add);
         group.MapPut("/profile/password", Profile.SetNewPassword);

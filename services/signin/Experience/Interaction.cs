@@ -179,6 +179,8 @@ public static class VerificationTypes
     public const string Totp = "Totp";
     public const string BackupCode = "BackupCode";
     public const string WebAuthn = "WebAuthn";
+    public const string Social = "Social";
+    public const string EnterpriseSso = "EnterpriseSso";
 
     public static string ForCode(string identifierType) => identifierType == "email" ? EmailVerificationCode : PhoneVerificationCode;
     public static bool IsCode(string type) => type is EmailVerificationCode or PhoneVerificationCode;
@@ -200,6 +202,8 @@ public sealed class VerificationRecord
     public string? ProtectedPassword { get; init; }
     /// <summary>The id of the proof held by another service: notification's code id, mfa's passkey ceremony id.</summary>
     public string? ExternalId { get; init; }
+    /// <summary>For social and enterprise SSO records: the connector the record was started with (its verify must name the same one).</summary>
+    public string? ConnectorId { get; init; }
     /// <summary>For social and enterprise SSO records: who the identity provider says the user is.</summary>
     public ExternalIdentity? ExternalIdentity { get; set; }
     /// <summary>Only verified records identify anyone (a password record is verified when created, a code once entered).</summary>

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Auth.Platform.Signin.Accounts;
 using Auth.Platform.Signin.Applications;
+using Auth.Platform.Signin.Connectors;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Auth.Platform.Signin.SignInExperience;
@@ -56,9 +57,10 @@ public static class SignInExperienceApi
     }
 
     /// <summary>What the hosted UI needs; <c>branding.appName</c> and <c>color.primaryColor</c> are the names it already reads.</summary>
-    public static async Task<Ok<object>> GetPublic(SignInExperienceStore store, CancellationToken ct)
+    public static async Task<Ok<object>> GetPublic(SignInExperienceStore store, SsoConnectorClient connectors, ILoggerFactory logs, CancellationToken ct)
     {
         var s = await store.GetAsync(ct);
+        var listed = await PublicConnectorsAsync(connectors, logs, ct);
         return TypedResults.Ok<object>(new
         {
             s.Id,
@@ -84,11 +86,25 @@ public static class SignInExperienceApi
             // Logto publishes mfa too: the hosted UI offers "Sign in with a passkey" when WebAuthn is enabled and shows
             // the backup-code step after binding a first factor when BackupCode is.
             mfa = new { s.Mfa.Factors, s.Mfa.Policy, s.Mfa.OrganizationRequiredMfaPolicy },
-            // Social and SSO switches (issue 12); the connector lists (socialConnectors, ssoConnectors) come with signin's
-            // social/SSO Experience routes, which ask sso-connector for them.
+            // Social and SSO (issue 12): the buttons are the connectors whose target the experience lists, in its order;
+            // SSO connectors only while single sign-on is on (Logto's shapes, from sso-connector, cached briefly).
             s.SingleSignOnEnabled,
             s.SocialSignInConnectorTargets,
             s.SocialSignIn,
+            socialConnectors = s.SocialSignInConnectorTargets.SelectMany(t => listed.SocialConnectors.Where(c => c.Target == t))
+                .Select(c => new { c.Id, c.Target, c.ConnectorId, c.Platform, c.Name, c.Logo, c.LogoDark }),
+            ssoConnectors = s.SingleSignOnEnabled ? listed.SsoConnectors : [],
         });
+    }
+
+    /// <summary>sso-connector down must not take the sign-in page with it: no buttons then (logged), and the next page asks again.</summary>
+    private static async Task<PublicConnectors> PublicConnectorsAsync(SsoConnectorClient connectors, ILoggerFactory logs, CancellationToken ct)
+    {
+        try { return await connectors.PublicConnectorsAsync(ct); }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException { InnerException: TimeoutException } || e.GetType().FullName?.StartsWith("Polly.", StringComparison.Ordinal) == true)
+        {
+            logs.CreateLogger("SignInExperience").LogWarning(e, "sso-connector's public connector list is unavailable; the page shows no connector");
+            return PublicConnectors.None;
+        }
     }
 }

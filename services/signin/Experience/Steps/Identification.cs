@@ -24,6 +24,9 @@ public static class Identification
         // Checked again here (Logto too): the event may have been chosen before the mode changed.
         if (EventDisabled(interaction!.Event, settings.SignInMode) is { } disabled) return disabled;
         var record = interaction.VerificationRecords.FirstOrDefault(r => r.Id == verificationId);
+        // Before the method's own rules: an SSO domain's address is refused whatever it was proven with (Logto's order).
+        if (record is { Verified: true } && interaction.Event != InteractionEvents.ForgotPassword
+            && await EnterpriseSso.RefuseSsoDomainAsync(c, record, settings) is { } ssoOnly) return ssoOnly;
         if (record is null || !VerificationMethods.CanIdentify(record, interaction.Event))
             return VerificationFailed("No verified record with this id fits this interaction.");
 
