@@ -17,7 +17,7 @@ public sealed class VerificationRecord
     public required string Type { get; init; }
     public bool IsVerified { get; set; }
     public DateTimeOffset CreatedAt { get; init; }
-    public DateTimeOffset ExpiresAt { get; init; }
+    public DateTimeOffset ExpiresAt { get; set; }
 
     /// <summary>21 characters of <c>[a-z0-9]</c> from the CSPRNG (Logto's id length): the id is the bearer of the proof.</summary>
     public static string NewId() => RandomNumberGenerator.GetString("abcdefghijklmnopqrstuvwxyz0123456789", 21);

@@ -4,6 +4,7 @@ using Auth.Platform.Account.MyAccount;
 using Auth.Platform.Account.Passwords;
 using Auth.Platform.Account.Users;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
 
 namespace Auth.Platform.Account.Verifications;
 
@@ -29,26 +30,55 @@ public static class VerificationsApi
     /// </summary>
     private static async Task<Results<Created<VerificationRecordResponse>, ProblemHttpResult>> VerifyPassword(
         PasswordVerificationRequest request, ClaimsPrincipal principal, UserDirectory directory, PasswordHasher hasher, AccountDbContext db,
-        TimeProvider clock, CancellationToken ct)
+        TimeProvider clock, IConfiguration configuration, HttpContext http, CancellationToken ct)
     {
         if (FirstPartyGuard.Check(principal) is { } thirdParty) return thirdParty;
         if (request.Password is not { Length: > 0 and <= UserDirectory.MaxPasswordLength } password)
             return UserErrors.InvalidInput($"password must be 1 to {UserDirectory.MaxPasswordLength} characters.");
         if (await directory.FindAsync(principal.FindFirst("sub")!.Value, ct) is not { } user) return UserErrors.NotFound();
+
+        // The attempt is written (unverified) before the count and the hash, so parallel guesses all see each other:
+        // at most MaxFailuresPerHour wrong passwords per user and hour, whatever the number of tokens or addresses.
+        var now = clock.GetUtcNow();
+        await db.VerificationRecords.Where(r => r.UserId == user.Id && r.ExpiresAt < now).ExecuteDeleteAsync(ct);
+        var attempt = new VerificationRecord
+        {
+            Id = VerificationRecord.NewId(), UserId = user.Id, Type = VerificationRecordTypes.Password, IsVerified = false, CreatedAt = now,
+            ExpiresAt = now + FailureWindow,
+        };
+        db.VerificationRecords.Add(attempt);
+        await db.SaveChangesAsync(ct);
+        var limit = Math.Max(1, configuration.GetValue("Account:Verifications:MaxFailuresPerHour", 10));
+        var since = now - FailureWindow;
+        var recent = await db.VerificationRecords.AsNoTracking()
+            .Where(r => r.UserId == user.Id && r.Type == VerificationRecordTypes.Password && !r.IsVerified && r.CreatedAt > since)
+            .OrderBy(r => r.CreatedAt).Select(r => r.CreatedAt).ToListAsync(ct);
+        if (recent.Count > limit)
+        {
+            // A refused attempt is not kept: hammering does not lengthen the wait, and the table does not grow.
+            db.VerificationRecords.Remove(attempt);
+            await db.SaveChangesAsync(ct);
+            return Locked(http, recent[recent.Count - limit - 1] + FailureWindow - now);
+        }
+
         var verification = user.PasswordHash is { } hash ? await hasher.VerifyAsync(hash, password, ct) : await hasher.VerifyDummyAsync(password, ct);
         if (verification == PasswordVerification.Failed || user.PasswordHash is null) return UserErrors.InvalidCredentials();
-        return TypedResults.Created((string?)null, await CreateAsync(db, clock, user.Id, VerificationRecordTypes.Password, ct));
+        // Right: the attempt becomes the record (it no longer counts as a failure).
+        attempt.IsVerified = true;
+        attempt.ExpiresAt = now + VerificationRecord.Lifetime;
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Created((string?)null, new VerificationRecordResponse(attempt.Id, attempt.ExpiresAt));
     }
 
-    private static async Task<VerificationRecordResponse> CreateAsync(AccountDbContext db, TimeProvider clock, string userId, string type, CancellationToken ct)
+    /// <summary>How long a wrong password counts against its user.</summary>
+    private static readonly TimeSpan FailureWindow = TimeSpan.FromHours(1);
+
+    /// <summary>The sign-in sentinel's answer: 429 <c>session.verification_blocked_too_many_attempts</c> with the wait.</summary>
+    private static ProblemHttpResult Locked(HttpContext http, TimeSpan wait)
     {
-        var now = clock.GetUtcNow();
-        var record = new VerificationRecord
-        {
-            Id = VerificationRecord.NewId(), UserId = userId, Type = type, IsVerified = true, CreatedAt = now, ExpiresAt = now + VerificationRecord.Lifetime,
-        };
-        db.VerificationRecords.Add(record);
-        await db.SaveChangesAsync(ct);
-        return new VerificationRecordResponse(record.Id, record.ExpiresAt);
+        var seconds = (int)Math.Max(1, Math.Ceiling(wait.TotalSeconds));
+        http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return PlatformProblems.Create(429, "session.verification_blocked_too_many_attempts",
+            $"Too many wrong passwords; try again in {seconds} s.", new { retryAfter = seconds });
     }
 }

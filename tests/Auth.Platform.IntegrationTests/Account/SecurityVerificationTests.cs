@@ -132,4 +132,31 @@ public sealed class SecurityVerificationTests(PlatformStackFixture fixture) : IA
 
         Assert.Equal(second, (await ReadUserAsync(Stack, user.UserId)).GetProperty("username").GetString());
     }
+
+    /// <summary>
+    /// "Rate-limit every guessable secret": wrong passwords count per user (default 10 an hour), also when guessed in
+    /// parallel, and then even the right password is refused with the sentinel's 429 until the window moves; another user
+    /// is not affected.
+    /// </summary>
+    [Fact]
+    public async Task Password_GuessedInParallel_LocksTheUserAfterTenFailures_WithTheSentinelsCode()
+    {
+        var user = await _session.SignInAsync("openid profile");
+        using var bystanderSession = new MyAccountSession(Stack);
+        var bystander = await bystanderSession.SignInAsync("openid profile");
+
+        var guesses = await Task.WhenAll(Enumerable.Range(0, 16).Select(async i =>
+        {
+            using var response = await _session.SendAsync(HttpMethod.Post, "/api/verifications/password", user.AccessToken, new { password = $"wrong guess {i}" });
+            return (int)response.StatusCode;
+        }));
+
+        Assert.Equal(10, guesses.Count(s => s == 422));
+        Assert.Equal(6, guesses.Count(s => s == 429));
+        using var right = await _session.SendAsync(HttpMethod.Post, "/api/verifications/password", user.AccessToken, new { password = user.Password });
+        await AssertProblemAsync(right, 429, "session.verification_blocked_too_many_attempts");
+        Assert.InRange(int.Parse(right.Headers.RetryAfter!.Delta!.Value.TotalSeconds.ToString("0")), 3000, 3600);
+        using var others = await bystanderSession.SendAsync(HttpMethod.Post, "/api/verifications/password", bystander.AccessToken, new { password = bystander.Password });
+        Assert.Equal(201, (int)others.StatusCode);
+    }
 }
