@@ -209,6 +209,22 @@ public static class PlatformProblems
 
     public static Task Write(HttpContext context, int status, string code, string? detail = null) =>
         Create(status, code, detail).ExecuteAsync(context);
+
+    /// <summary>The wait in whole seconds (at least 1), also set as the <c>Retry-After</c> header.</summary>
+    public static int RetryAfter(HttpContext http, TimeSpan wait)
+    {
+        var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+        http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return seconds;
+    }
+
+    /// <summary>Logto's sentinel lock: 429 <c>session.verification_blocked_too_many_attempts</c> with the wait in
+    /// <c>Retry-After</c> and <c>data.retryAfter</c>; <paramref name="what"/> names what was counted ("failed attempts").</summary>
+    public static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult TooManyAttempts(HttpContext http, TimeSpan wait, string what)
+    {
+        var seconds = RetryAfter(http, wait);
+        return Create(429, "session.verification_blocked_too_many_attempts", $"Too many {what}; try again in {seconds} s.", new { retryAfter = seconds });
+    }
 }
 
 /// <summary>Obtains a service token (audience <see cref="PlatformAudiences.Internal"/>) for calls to other services' <c>/internal/*</c>.</summary>

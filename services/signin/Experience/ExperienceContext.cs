@@ -83,12 +83,7 @@ public static class ExperienceProblems
     };
 
     /// <summary>429 with the wait in <c>Retry-After</c> and <c>data.retryAfter</c>; the same for known and unknown identifiers.</summary>
-    public static ProblemHttpResult Locked(HttpContext http, TimeSpan wait)
-    {
-        var seconds = RetryAfter(http, wait);
-        return PlatformProblems.Create(429, "session.verification_blocked_too_many_attempts",
-            $"Too many failed attempts; try again in {seconds} s.", new { retryAfter = seconds });
-    }
+    public static ProblemHttpResult Locked(HttpContext http, TimeSpan wait) => PlatformProblems.TooManyAttempts(http, wait, "failed attempts");
 
     /// <summary>notification's refusal to send a code, as the browser gets it: its 429 with the wait, else its own code.</summary>
     public static ProblemHttpResult CodeRefused(HttpContext http, NotificationProblemException e)
@@ -100,15 +95,8 @@ public static class ExperienceProblems
 
     public static ProblemHttpResult TooManyCodeRequests(HttpContext http, TimeSpan wait)
     {
-        var seconds = RetryAfter(http, wait);
+        var seconds = PlatformProblems.RetryAfter(http, wait);
         return PlatformProblems.Create(429, "verification_code.too_many_requests", $"Too many codes requested; retry after {seconds} s.", new { retryAfter = seconds });
-    }
-
-    private static int RetryAfter(HttpContext http, TimeSpan wait)
-    {
-        var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
-        http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return seconds;
     }
 
     /// <summary>account, notification, mfa, organization or Redis down or failing is not the user's fault and not a bug here: 503 with a stable code, never a 500.</summary>
