@@ -37,29 +37,36 @@ public static class VerificationsApi
             return UserErrors.InvalidInput($"password must be 1 to {UserDirectory.MaxPasswordLength} characters.");
         if (await directory.FindAsync(principal.FindFirst("sub")!.Value, ct) is not { } user) return UserErrors.NotFound();
 
-        // The attempt is written (unverified) before the count and the hash, so parallel guesses all see each other:
-        // at most MaxFailuresPerHour wrong passwords per user and hour, whatever the number of tokens or addresses.
+        // Under a per-user transaction lock the attempt is counted and written (unverified) before it is hashed, so
+        // parallel guesses queue here: at most MaxFailuresPerHour wrong passwords per user and hour, whatever the
+        // number of tokens or addresses, and exactly that many are hashed.
         var now = clock.GetUtcNow();
-        await db.VerificationRecords.Where(r => r.UserId == user.Id && r.ExpiresAt < now).ExecuteDeleteAsync(ct);
-        var attempt = new VerificationRecord
-        {
-            Id = VerificationRecord.NewId(), UserId = user.Id, Type = VerificationRecordTypes.Password, IsVerified = false, CreatedAt = now,
-            ExpiresAt = now + FailureWindow,
-        };
-        db.VerificationRecords.Add(attempt);
-        await db.SaveChangesAsync(ct);
         var limit = Math.Max(1, configuration.GetValue("Account:Verifications:MaxFailuresPerHour", 10));
         var since = now - FailureWindow;
-        var recent = await db.VerificationRecords.AsNoTracking()
-            .Where(r => r.UserId == user.Id && r.Type == VerificationRecordTypes.Password && !r.IsVerified && r.CreatedAt > since)
-            .OrderBy(r => r.CreatedAt).Select(r => r.CreatedAt).ToListAsync(ct);
-        if (recent.Count > limit)
+        var strategy = db.Database.CreateExecutionStrategy();
+        var (attempt, wait) = await strategy.ExecuteAsync(async () =>
         {
-            // A refused attempt is not kept: hammering does not lengthen the wait, and the table does not grow.
-            db.VerificationRecords.Remove(attempt);
+            db.ChangeTracker.Clear();
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            var lockKey = "account:verifications:password:" + user.Id;
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtext({lockKey}))", ct);
+            await db.VerificationRecords.Where(r => r.UserId == user.Id && r.ExpiresAt < now).ExecuteDeleteAsync(ct);
+            var recent = await db.VerificationRecords.AsNoTracking()
+                .Where(r => r.UserId == user.Id && r.Type == VerificationRecordTypes.Password && !r.IsVerified && r.CreatedAt > since)
+                .OrderBy(r => r.CreatedAt).Select(r => r.CreatedAt).ToListAsync(ct);
+            // A refused attempt is not stored: hammering does not lengthen the wait, and the table does not grow.
+            if (recent.Count >= limit) return ((VerificationRecord?)null, (TimeSpan?)(recent[recent.Count - limit] + FailureWindow - now));
+            var pending = new VerificationRecord
+            {
+                Id = VerificationRecord.NewId(), UserId = user.Id, Type = VerificationRecordTypes.Password, IsVerified = false, CreatedAt = now,
+                ExpiresAt = now + FailureWindow,
+            };
+            db.VerificationRecords.Add(pending);
             await db.SaveChangesAsync(ct);
-            return Locked(http, recent[recent.Count - limit - 1] + FailureWindow - now);
-        }
+            await transaction.CommitAsync(ct);
+            return (pending, (TimeSpan?)null);
+        });
+        if (attempt is null) return PlatformProblems.TooManyAttempts(http, wait!.Value, "wrong passwords");
 
         var verification = user.PasswordHash is { } hash ? await hasher.VerifyAsync(hash, password, ct) : await hasher.VerifyDummyAsync(password, ct);
         if (verification == PasswordVerification.Failed || user.PasswordHash is null) return UserErrors.InvalidCredentials();
@@ -72,13 +79,4 @@ public static class VerificationsApi
 
     /// <summary>How long a wrong password counts against its user.</summary>
     private static readonly TimeSpan FailureWindow = TimeSpan.FromHours(1);
-
-    /// <summary>The sign-in sentinel's answer: 429 <c>session.verification_blocked_too_many_attempts</c> with the wait.</summary>
-    private static ProblemHttpResult Locked(HttpContext http, TimeSpan wait)
-    {
-        var seconds = (int)Math.Max(1, Math.Ceiling(wait.TotalSeconds));
-        http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return PlatformProblems.Create(429, "session.verification_blocked_too_many_attempts",
-            $"Too many wrong passwords; try again in {seconds} s.", new { retryAfter = seconds });
-    }
 }
