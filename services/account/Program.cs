@@ -17,6 +17,7 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.MapDefaultEndpoints();
 app.MapInternalUsersApi();
+app.MapInternalUsersBatchApi();
 app.MapManagementUsersApi();
 app.MapAccountCenterApi();
 app.MapMyAccountApi();

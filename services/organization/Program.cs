@@ -1,4 +1,5 @@
 using Auth.Platform.BuildingBlocks.Persistence;
+using Auth.Platform.Organization.Applications;
 using Auth.Platform.Organization.Data;
 using Auth.Platform.Organization.Invitations;
 using Auth.Platform.Organization.JustInTime;
@@ -25,5 +26,6 @@ app.MapOrganizationScopesApi();
 app.MapOrganizationRolesApi();
 app.MapOrganizationInvitationsApi();
 app.MapOrganizationJitApi();
+app.MapOrganizationApplicationsApi();
 app.MapInternalMembershipsApi();
 app.Run();

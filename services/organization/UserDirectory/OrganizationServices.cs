@@ -1,5 +1,6 @@
 using Auth.Platform.BuildingBlocks.Messaging;
 using Auth.Platform.BuildingBlocks.Persistence;
+using Auth.Platform.Organization.Applications;
 using Auth.Platform.Organization.Data;
 
 namespace Auth.Platform.Organization.UserDirectory;
@@ -16,6 +17,15 @@ public static class OrganizationServices
             x.AddConsumer<UserDeletedConsumer>();
         });
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddHttpClient(ServiceClientTokenProvider.HttpClientName, c => c.BaseAddress = new Uri(builder.Configuration.GetSigninInternalUrl()));
+        builder.Services.AddSingleton<IServiceTokenProvider>(sp => new ServiceClientTokenProvider(
+            sp.GetRequiredService<IHttpClientFactory>().CreateClient(ServiceClientTokenProvider.HttpClientName),
+            sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddTransient<ServiceTokenHandler>();
+        builder.Services.AddHttpClient<AccountUsersClient>(c => c.BaseAddress = new Uri(builder.Configuration["Organization:AccountUrl"] ?? "http://account"))
+            .AddHttpMessageHandler<ServiceTokenHandler>();
+        builder.Services.AddHttpClient<SigninApplicationsClient>(c => c.BaseAddress = new Uri(builder.Configuration.GetSigninInternalUrl()))
+            .AddHttpMessageHandler<ServiceTokenHandler>();
         return builder;
     }
 }
