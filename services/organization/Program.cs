@@ -4,6 +4,7 @@ using Auth.Platform.Organization.Data;
 using Auth.Platform.Organization.Invitations;
 using Auth.Platform.Organization.JustInTime;
 using Auth.Platform.Organization.Organizations;
+using Auth.Platform.Organization.SelfService;
 using Auth.Platform.Organization.Template;
 using Auth.Platform.Organization.UserDirectory;
 
@@ -27,5 +28,6 @@ app.MapOrganizationRolesApi();
 app.MapOrganizationInvitationsApi();
 app.MapOrganizationJitApi();
 app.MapOrganizationApplicationsApi();
+app.MapMyOrganizationsApi();
 app.MapInternalMembershipsApi();
 app.Run();

@@ -3,6 +3,7 @@ using Auth.Platform.Organization.Applications;
 using Auth.Platform.Organization.Invitations;
 using Auth.Platform.Organization.JustInTime;
 using Auth.Platform.Organization.Organizations;
+using Auth.Platform.Organization.SelfService;
 using Auth.Platform.Organization.Template;
 using Auth.Platform.Organization.UserDirectory;
 using Microsoft.EntityFrameworkCore;
@@ -28,6 +29,7 @@ public sealed class OrganizationDbContext(DbContextOptions<OrganizationDbContext
     public DbSet<OrganizationJitRole> JitRoles => Set<OrganizationJitRole>();
     public DbSet<OrganizationApplication> Applications => Set<OrganizationApplication>();
     public DbSet<OrganizationApplicationRole> ApplicationRoles => Set<OrganizationApplicationRole>();
+    public DbSet<OrganizationCreationSettings> Settings => Set<OrganizationCreationSettings>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -187,6 +189,17 @@ public sealed class OrganizationDbContext(DbContextOptions<OrganizationDbContext
                 .HasConstraintName("fk_organization_application_roles_memberships");
             e.HasOne<OrganizationRole>().WithMany().HasForeignKey(x => x.RoleId).OnDelete(DeleteBehavior.Cascade)
                 .HasConstraintName("fk_organization_application_roles_roles");
+        });
+        modelBuilder.Entity<OrganizationCreationSettings>(e =>
+        {
+            e.ToTable("organization_settings");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).ValueGeneratedNever();
+            e.Property(x => x.OrganizationCreation).HasMaxLength(16);
+            e.Property(x => x.OwnerRoleId).HasMaxLength(OrganizationIds.Length);
+            // A deleted owner role leaves creation allowed, without a role for the creator.
+            e.HasOne<OrganizationRole>().WithMany().HasForeignKey(x => x.OwnerRoleId).OnDelete(DeleteBehavior.SetNull)
+                .HasConstraintName("fk_organization_settings_organization_roles_owner_role_id");
         });
     }
 }

@@ -2,6 +2,7 @@ using Auth.Platform.BuildingBlocks.Messaging;
 using Auth.Platform.BuildingBlocks.Persistence;
 using Auth.Platform.Organization.Applications;
 using Auth.Platform.Organization.Data;
+using Auth.Platform.Organization.SelfService;
 
 namespace Auth.Platform.Organization.UserDirectory;
 
@@ -10,6 +11,7 @@ public static class OrganizationServices
     public static IHostApplicationBuilder AddOrganizationServices(this IHostApplicationBuilder builder)
     {
         builder.AddPlatformJwtAuthentication();
+        builder.AddUserTokenAuthentication();
         builder.AddPlatformDbContext<OrganizationDbContext>("organizationdb");
         builder.AddPlatformMessaging<OrganizationDbContext>("organization", x =>
         {
