@@ -151,6 +151,29 @@ public sealed class SocialIdentificationTests(PlatformStackFixture fixture, Soci
     }
 
     [Fact]
+    public async Task LinkSocialIdentity_ToTheSignedInAccount_OfAnIdentityAnotherAccountHolds_Returns422IdentityAlreadyInUse()
+    {
+        var target = "oidc-" + Guid.NewGuid().ToString("N")[..8];
+        var connectorId = await ExternalExperience.SocialConnectorAsync(Api, Idp, target);
+        var account = Account();
+        var holder = await ExistingUserAsync();
+        using (var put = await Api.Management.PutAsJsonAsync($"/api/users/{holder}/identities/{target}", new { userId = account }, Ct))
+            Assert.True(put.IsSuccessStatusCode);
+        var username = SigninClient.NewUsername();
+        var other = await ExistingUserAsync(username: username, password: Password);
+        await Ui.StartInteractionAsync();
+        var socialRecord = await Ui.VerifiedRecordAsync("social", connectorId, account);
+        using (var password = await Ui.Browser.ExperienceAsync(HttpMethod.Post, "/verification/password",
+            new { identifier = new { type = "username", value = username }, password = Password }))
+        using (var identified = await Ui.IdentifyAsync((await ReadJsonAsync(password)).GetProperty("verificationId").GetString()!))
+            Assert.Equal(HttpStatusCode.NoContent, identified.StatusCode);
+
+        await AssertProblemAsync(await Ui.IdentifyAsync(socialRecord, linkSocialIdentity: true), 422, "user.identity_already_in_use");
+        Assert.Equal(other, SubjectOf(await Ui.SubmitAndRedeemAsync()));
+        Assert.Empty((await ReadUserAsync(Stack, other)).GetProperty("identities").EnumerateObject());
+    }
+
+    [Fact]
     public async Task SignIn_WithAConnectorThatSyncsProfiles_CopiesTheIdpsNameAndAvatar()
     {
         var target = "oidc-" + Guid.NewGuid().ToString("N")[..8];
