@@ -1,6 +1,7 @@
 using Auth.Platform.Account.AccountCenter;
 using Auth.Platform.Account.Data;
 using Auth.Platform.Account.MyAccount;
+using Auth.Platform.Account.PersonalAccessTokens;
 using Auth.Platform.Account.Users;
 using Auth.Platform.Account.Verifications;
 using Auth.Platform.BuildingBlocks.Persistence;
@@ -21,4 +22,5 @@ app.MapManagementUsersApi();
 app.MapAccountCenterApi();
 app.MapMyAccountApi();
 app.MapVerificationsApi();
+app.MapPersonalAccessTokensApi();
 app.Run();

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 
 using Auth.Platform.Account.AccountCenter;
 using Auth.Platform.Account.Identifiers;
+using Auth.Platform.Account.PersonalAccessTokens;
 using Auth.Platform.Account.Verifications;
 
 namespace Auth.Platform.Account.Data;
@@ -17,6 +18,7 @@ public sealed class AccountDbContext(DbContextOptions<AccountDbContext> options)
     public DbSet<User> Users => Set<User>();
     public DbSet<AccountCenterSettings> AccountCenterSettings => Set<AccountCenterSettings>();
     public DbSet<VerificationRecord> VerificationRecords => Set<VerificationRecord>();
+    public DbSet<PersonalAccessToken> PersonalAccessTokens => Set<PersonalAccessToken>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -60,6 +62,16 @@ public sealed class AccountDbContext(DbContextOptions<AccountDbContext> options)
             // Records go with their user.
             e.HasOne<User>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
             e.HasIndex(x => x.UserId).HasDatabaseName("ix_verification_records_user_id");
+        });
+        modelBuilder.Entity<PersonalAccessToken>(e =>
+        {
+            e.ToTable("personal_access_tokens");
+            e.HasKey(x => new { x.UserId, x.Name });
+            e.Property(x => x.UserId).HasMaxLength(12);
+            e.Property(x => x.Name).HasMaxLength(PersonalAccessToken.MaxNameLength);
+            e.HasIndex(x => x.ValueHash).IsUnique().HasDatabaseName("ux_personal_access_tokens_value_hash");
+            // Tokens go with their user.
+            e.HasOne<User>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
         });
     }
 }

@@ -48,6 +48,17 @@ CREATE TABLE users (
 );
 
 
+CREATE TABLE personal_access_tokens (
+    user_id character varying(12) NOT NULL,
+    name character varying(256) NOT NULL,
+    value_hash bytea NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    expires_at timestamp with time zone,
+    CONSTRAINT pk_personal_access_tokens PRIMARY KEY (user_id, name),
+    CONSTRAINT fk_personal_access_tokens_users_user_id FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE
+);
+
+
 CREATE TABLE verification_records (
     id character varying(21) NOT NULL,
     user_id character varying(12) NOT NULL,
@@ -61,6 +72,9 @@ CREATE TABLE verification_records (
 
 
 CREATE INDEX ix_outbox_pending ON outbox_messages (available_at) WHERE dispatched_at IS NULL;
+
+
+CREATE UNIQUE INDEX ux_personal_access_tokens_value_hash ON personal_access_tokens (value_hash);
 
 
 CREATE INDEX ix_users_created_at ON users (created_at);
