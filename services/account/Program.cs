@@ -1,5 +1,6 @@
 using Auth.Platform.Account.AccountCenter;
 using Auth.Platform.Account.Data;
+using Auth.Platform.Account.Deletion;
 using Auth.Platform.Account.MyAccount;
 using Auth.Platform.Account.PersonalAccessTokens;
 using Auth.Platform.Account.Users;
@@ -23,4 +24,5 @@ app.MapAccountCenterApi();
 app.MapMyAccountApi();
 app.MapVerificationsApi();
 app.MapPersonalAccessTokensApi();
+app.MapAccountDeletionApi();
 app.Run();

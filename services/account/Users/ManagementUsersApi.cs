@@ -101,8 +101,7 @@ public static class ManagementUsersApi
     private static async Task<Results<NoContent, ProblemHttpResult>> Delete(string id, UserDirectory directory, AccountDbContext db, CancellationToken ct)
     {
         if (await directory.FindAsync(id, ct) is not { } user) return UserErrors.NotFound();
-        db.Users.Remove(user);
-        db.AddIntegrationEvent(new UserDeleted(user.Id));
+        Deletion.AccountDeletion.Stage(db, user);
         await db.SaveChangesAsync(ct);
         return TypedResults.NoContent();
     }
