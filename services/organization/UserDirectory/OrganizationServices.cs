@@ -14,6 +14,7 @@ public static class OrganizationServices
         {
             x.AddConsumer<UserRegisteredConsumer>();
             x.AddConsumer<UserDeletedConsumer>();
+            x.AddConsumer<UserIdentifiersChangedConsumer>();
         });
         builder.Services.AddSingleton(TimeProvider.System);
         return builder;
