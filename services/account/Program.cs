@@ -1,7 +1,9 @@
 using Auth.Platform.Account.AccountCenter;
 using Auth.Platform.Account.Data;
 using Auth.Platform.Account.Identities;
+using Auth.Platform.Account.Deletion;
 using Auth.Platform.Account.MyAccount;
+using Auth.Platform.Account.PersonalAccessTokens;
 using Auth.Platform.Account.Users;
 using Auth.Platform.Account.Verifications;
 using Auth.Platform.BuildingBlocks.Persistence;
@@ -25,4 +27,6 @@ app.MapManagementIdentitiesApi();
 app.MapAccountCenterApi();
 app.MapMyAccountApi();
 app.MapVerificationsApi();
+app.MapPersonalAccessTokensApi();
+app.MapAccountDeletionApi();
 app.Run();

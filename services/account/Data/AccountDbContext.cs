@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Auth.Platform.Account.AccountCenter;
 using Auth.Platform.Account.Identifiers;
 using Auth.Platform.Account.Identities;
+using Auth.Platform.Account.PersonalAccessTokens;
 using Auth.Platform.Account.Verifications;
 
 namespace Auth.Platform.Account.Data;
@@ -24,6 +25,7 @@ public sealed class AccountDbContext(DbContextOptions<AccountDbContext> options)
     public DbSet<VerificationRecord> VerificationRecords => Set<VerificationRecord>();
     public DbSet<UserIdentity> UserIdentities => Set<UserIdentity>();
     public DbSet<UserSsoIdentity> UserSsoIdentities => Set<UserSsoIdentity>();
+    public DbSet<PersonalAccessToken> PersonalAccessTokens => Set<PersonalAccessToken>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -93,6 +95,16 @@ public sealed class AccountDbContext(DbContextOptions<AccountDbContext> options)
             e.HasOne<User>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
             e.HasIndex(x => new { x.Issuer, x.IdentityId }).IsUnique().HasDatabaseName(SsoIdentityIndex);
             e.HasIndex(x => new { x.UserId, x.SsoConnectorId }).IsUnique().HasDatabaseName(SsoIdentityConnectorIndex);
+        });
+        modelBuilder.Entity<PersonalAccessToken>(e =>
+        {
+            e.ToTable("personal_access_tokens");
+            e.HasKey(x => new { x.UserId, x.Name });
+            e.Property(x => x.UserId).HasMaxLength(12);
+            e.Property(x => x.Name).HasMaxLength(PersonalAccessToken.MaxNameLength);
+            e.HasIndex(x => x.ValueHash).IsUnique().HasDatabaseName("ux_personal_access_tokens_value_hash");
+            // Tokens go with their user.
+            e.HasOne<User>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
         });
     }
 }

@@ -48,13 +48,23 @@ public sealed class PasswordHasher
     public async Task<PasswordVerification> VerifyAsync(string phc, string password, CancellationToken cancellationToken = default)
     {
         // Argon2 (Konscious) refuses an empty input; no stored password is empty, so it simply does not match.
-        if (password.Length == 0 || !PhcString.TryParse(phc, out var stored)) return PasswordVerification.Failed;
+        if (password.Length == 0) return PasswordVerification.Failed;
+        if (ImportedPasswordDigest.IsImported(phc)) return await VerifyImportedAsync(phc, password, cancellationToken);
+        if (!PhcString.TryParse(phc, out var stored)) return PasswordVerification.Failed;
         await _slots.WaitAsync(cancellationToken);
         PhcString computed;
         try { computed = Compute(password, stored!.Salt, stored.Parameters, stored.Hash.Length); }
         finally { _slots.Release(); }
         if (!CryptographicOperations.FixedTimeEquals(computed.Hash, stored.Hash)) return PasswordVerification.Failed;
         return stored.Parameters.IsWeakerThan(_current) ? PasswordVerification.SuccessRehashNeeded : PasswordVerification.Success;
+    }
+
+    /// <summary>A digest imported from another system: right → replace it with our hash (the caller stores a new one).</summary>
+    private async Task<PasswordVerification> VerifyImportedAsync(string stored, string password, CancellationToken cancellationToken)
+    {
+        await _slots.WaitAsync(cancellationToken);
+        try { return ImportedPasswordDigest.Verify(stored, password) ? PasswordVerification.SuccessRehashNeeded : PasswordVerification.Failed; }
+        finally { _slots.Release(); }
     }
 
     /// <summary>

@@ -2,6 +2,7 @@ using Auth.Platform.Account.Data;
 using Auth.Platform.Account.Identifiers;
 using Auth.Platform.Account.MyAccount;
 using Auth.Platform.Account.Passwords;
+using Auth.Platform.Account.PersonalAccessTokens;
 using Auth.Platform.Account.Verifications;
 using Auth.Platform.BuildingBlocks.Messaging;
 using Auth.Platform.BuildingBlocks.Persistence;
@@ -23,6 +24,7 @@ public static class AccountServices
         builder.Services.AddScoped<UserDirectory>();
         builder.Services.AddScoped<StepUp>();
         builder.Services.AddScoped<Identities.UserIdentities>();
+        builder.Services.AddScoped<PersonalAccessTokenStore>();
         return builder;
     }
 }

@@ -125,9 +125,11 @@ public static class InternalUsersApi
 
     /// <summary>Adds identifiers the user lacks (profile completion after sign-in); only the fields given change.</summary>
     private static async Task<Results<Ok<UserResponse>, ProblemHttpResult>> UpdateIdentifiers(
-        string id, UpdateIdentifiersRequest request, UserDirectory directory, PhoneNumberNormalizer phones, TimeProvider clock, CancellationToken ct)
+        string id, UpdateIdentifiersRequest request, UserDirectory directory, PhoneNumberNormalizer phones, Data.AccountDbContext db, TimeProvider clock,
+        CancellationToken ct)
     {
         if (await directory.FindAsync(id, ct) is not { } user) return UserErrors.NotFound();
+        var before = UserIdentifierChanges.Of(user);
         if (request.Username is { } username)
         {
             if (!UsernameRules.IsValid(username)) return UserErrors.InvalidInput("username is invalid.");
@@ -145,6 +147,7 @@ public static class InternalUsersApi
         }
         if (await directory.FindConflictAsync(user, ct) is { } conflict) return conflict;
         user.UpdatedAt = clock.GetUtcNow();
+        before.StageIfChanged(db, user);
         return await directory.SaveAsync(ct) is { } raced ? raced : TypedResults.Ok(UserResponse.From(user));
     }
 }

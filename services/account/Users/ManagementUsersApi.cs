@@ -86,15 +86,17 @@ public static class ManagementUsersApi
     /// semantics), which is why the body is read as a JSON object rather than a record.
     /// </summary>
     private static async Task<Results<Ok<UserResponse>, ProblemHttpResult>> Update(
-        string id, JsonElement body, UserDirectory directory, PhoneNumberNormalizer phones, TimeProvider clock, CancellationToken ct)
+        string id, JsonElement body, UserDirectory directory, PhoneNumberNormalizer phones, AccountDbContext db, TimeProvider clock, CancellationToken ct)
     {
         if (body.ValueKind != JsonValueKind.Object) return UserErrors.InvalidInput("The body must be a JSON object.");
         if (await directory.FindAsync(id, ct) is not { } user) return UserErrors.NotFound();
+        var before = UserIdentifierChanges.Of(user);
 
         foreach (var property in body.EnumerateObject())
             if (UserPatch.Apply(user, property.Name, property.Value, phones) is { } invalid) return invalid;
         if (await directory.FindConflictAsync(user, ct) is { } conflict) return conflict;
         user.UpdatedAt = clock.GetUtcNow();
+        before.StageIfChanged(db, user);
         if (await directory.SaveAsync(ct) is { } raced) return raced;
         return TypedResults.Ok(UserResponse.From(user));
     }
@@ -103,8 +105,7 @@ public static class ManagementUsersApi
     private static async Task<Results<NoContent, ProblemHttpResult>> Delete(string id, UserDirectory directory, AccountDbContext db, CancellationToken ct)
     {
         if (await directory.FindAsync(id, ct) is not { } user) return UserErrors.NotFound();
-        db.Users.Remove(user);
-        db.AddIntegrationEvent(new UserDeleted(user.Id));
+        Deletion.AccountDeletion.Stage(db, user);
         await db.SaveChangesAsync(ct);
         return TypedResults.NoContent();
     }

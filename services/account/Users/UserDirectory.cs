@@ -9,7 +9,12 @@ using Npgsql;
 
 namespace Auth.Platform.Account.Users;
 
-public sealed record CreateUserRequest(string? Username, string? PrimaryEmail, string? PrimaryPhone, string? Password, string? Name);
+/// <summary>
+/// Logto's create body. <c>passwordDigest</c> + <c>passwordAlgorithm</c> import a hash from another system
+/// (<see cref="ImportedPasswordDigest"/>) instead of a <c>password</c>; <c>customData</c> is a JSON object (at most 16 KiB).
+/// </summary>
+public sealed record CreateUserRequest(string? Username, string? PrimaryEmail, string? PrimaryPhone, string? Password, string? Name,
+    string? PasswordDigest = null, string? PasswordAlgorithm = null, System.Text.Json.JsonElement? CustomData = null);
 
 /// <summary>The rules shared by the internal API (signin's registration) and the Management API.</summary>
 public sealed class UserDirectory(AccountDbContext db, PasswordHasher hasher, PhoneNumberNormalizer phones, TimeProvider clock)
@@ -60,6 +65,13 @@ public sealed class UserDirectory(AccountDbContext db, PasswordHasher hasher, Ph
             UpdatedAt = now,
         };
         user.SetPrimaryEmail(request.PrimaryEmail?.Trim());
+        if (request.CustomData is { } customData && UserPatch.Apply(user, "customData", customData, phones) is { } invalidCustomData) return invalidCustomData;
+        if (request.PasswordDigest is { } digest)
+        {
+            if (ImportedPasswordDigest.Normalize(request.PasswordAlgorithm!, digest) is not { } stored)
+                return UserErrors.InvalidInput($"passwordDigest is not a valid {request.PasswordAlgorithm} digest.");
+            user.PasswordHash = stored;
+        }
         if (await FindConflictAsync(user, ct) is { } conflict) return conflict;
         if (request.Password is not null) user.PasswordHash = await hasher.HashAsync(request.Password, ct);
 
@@ -123,6 +135,13 @@ public sealed class UserDirectory(AccountDbContext db, PasswordHasher hasher, Ph
             return UserErrors.InvalidInput($"password must be 1 to {MaxPasswordLength} characters.");
         if (request.Name is { Length: > 128 })
             return UserErrors.InvalidInput("name must be at most 128 characters.");
+        // Logto's codes for the digest import.
+        if (request.Password is not null && request.PasswordDigest is not null)
+            return PlatformProblems.Create(400, "user.password_and_digest", "Give either password or passwordDigest, not both.");
+        if (request.PasswordDigest is not null && request.PasswordAlgorithm is null)
+            return PlatformProblems.Create(400, "user.password_algorithm_required", "passwordAlgorithm is required with passwordDigest.");
+        if (request.PasswordAlgorithm is { } algorithm && !ImportedPasswordDigest.Algorithms.Contains(algorithm))
+            return UserErrors.InvalidInput($"passwordAlgorithm must be one of {string.Join(", ", ImportedPasswordDigest.Algorithms)}.");
         return null;
     }
 }

@@ -46,8 +46,9 @@ public static class MfaServices
 }
 
 /// <summary>
-/// Purges the user's factors, codes, pending ceremonies and MFA settings; the inbox makes a redelivery a no-op. The
-/// attempt audit rows stay: they are the security log, and the lockout of a reused id must not reset.
+/// Purges the user's factors, codes, pending ceremonies, MFA settings and attempt rows; the inbox makes a redelivery a
+/// no-op. The attempts go too: account never reuses a user id (12 random characters), so no lockout can be reset by
+/// it, and a deleted user leaves no trace (issue 13 pt 5).
 /// </summary>
 public sealed class UserDeletedConsumer(MfaDbContext db) : IdempotentConsumer<UserDeleted, MfaDbContext>(db)
 {
@@ -57,5 +58,6 @@ public sealed class UserDeletedConsumer(MfaDbContext db) : IdempotentConsumer<Us
         Db.Factors.RemoveRange(await Db.Factors.Where(f => f.UserId == message.UserId).ToListAsync(cancellationToken));
         Db.Challenges.RemoveRange(await Db.Challenges.Where(c => c.UserId == message.UserId).ToListAsync(cancellationToken));
         Db.UserSettings.RemoveRange(await Db.UserSettings.Where(s => s.UserId == message.UserId).ToListAsync(cancellationToken));
+        await Db.Attempts.Where(a => a.UserId == message.UserId).ExecuteDeleteAsync(cancellationToken);
     }
 }

@@ -18,6 +18,7 @@ public static class NotificationServices
         {
             x.AddConsumer<UserRegisteredConsumer>();
             x.AddConsumer<UserDeletedConsumer>();
+            x.AddConsumer<UserIdentifiersChangedConsumer>();
             x.AddConsumer<BackChannelLogoutRequestedConsumer>();
             x.AddConsumer<MemberInvitedConsumer>();
         });

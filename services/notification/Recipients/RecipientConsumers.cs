@@ -22,12 +22,21 @@ public sealed class UserRegisteredConsumer(NotificationDbContext db) : Idempoten
     }
 }
 
-/// <summary>Purges the user's addresses.</summary>
+/// <summary>
+/// Purges the user's addresses, the one-time codes sent to them and the delivery log of those addresses (the log keeps
+/// the recipient and the text, which would outlive the account otherwise).
+/// </summary>
 public sealed class UserDeletedConsumer(NotificationDbContext db) : IdempotentConsumer<UserDeleted, NotificationDbContext>(db)
 {
     protected override async Task HandleAsync(UserDeleted message, CancellationToken cancellationToken)
     {
-        if (await Db.Recipients.FirstOrDefaultAsync(r => r.UserId == message.UserId, cancellationToken) is { } recipient)
-            Db.Recipients.Remove(recipient);
+        if (await Db.Recipients.FirstOrDefaultAsync(r => r.UserId == message.UserId, cancellationToken) is not { } recipient) return;
+        string[] addresses = [.. new[] { recipient.Email, recipient.Phone }.OfType<string>()];
+        if (addresses.Length > 0)
+        {
+            await Db.VerificationCodes.Where(c => addresses.Contains(c.Recipient)).ExecuteDeleteAsync(cancellationToken);
+            await Db.Deliveries.Where(d => addresses.Contains(d.Recipient)).ExecuteDeleteAsync(cancellationToken);
+        }
+        Db.Recipients.Remove(recipient);
     }
 }

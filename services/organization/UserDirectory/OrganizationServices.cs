@@ -17,6 +17,7 @@ public static class OrganizationServices
         {
             x.AddConsumer<UserRegisteredConsumer>();
             x.AddConsumer<UserDeletedConsumer>();
+            x.AddConsumer<UserIdentifiersChangedConsumer>();
         });
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddHttpClient(ServiceClientTokenProvider.HttpClientName, c => c.BaseAddress = new Uri(builder.Configuration.GetSigninInternalUrl()));

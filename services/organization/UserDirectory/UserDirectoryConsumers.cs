@@ -22,11 +22,15 @@ public sealed class UserDeletedConsumer(OrganizationDbContext db) : IdempotentCo
 {
     /// <summary>
     /// The user leaves every organization (the foreign key would cascade too, this says it where it is decided), and the
-    /// pending invitations to the user's address go: nobody may accept them for a deleted account.
+    /// pending invitations to the user's address go: nobody may accept them for a deleted account. Invitations the user
+    /// sent or accepted stay for the organization's history, without the user's id.
     /// </summary>
     protected override async Task HandleAsync(UserDeleted message, CancellationToken cancellationToken)
     {
         await Db.Members.Where(m => m.UserId == message.UserId).ExecuteDeleteAsync(cancellationToken);
+        await Db.Invitations.Where(i => i.InviterId == message.UserId).ExecuteUpdateAsync(s => s.SetProperty(i => i.InviterId, (string?)null), cancellationToken);
+        await Db.Invitations.Where(i => i.AcceptedUserId == message.UserId)
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.AcceptedUserId, (string?)null), cancellationToken);
         if (await Db.DirectoryUsers.FirstOrDefaultAsync(u => u.UserId == message.UserId, cancellationToken) is not { } user) return;
         if (user.PrimaryEmail is { } email)
             await Db.Invitations.Where(i => i.Invitee == email && i.Status == InvitationStatus.Pending).ExecuteDeleteAsync(cancellationToken);

@@ -85,6 +85,16 @@ public sealed partial class AccountClient(HttpClient http)
         await EnsureSuccessAsync(response, ct);
     }
 
+    /// <summary>The user a personal access token stands for, or null when account knows no valid one with this value
+    /// (unknown, expired, or its user suspended).</summary>
+    public async Task<string?> ResolvePersonalAccessTokenAsync(string value, CancellationToken ct)
+    {
+        using var response = await http.PostAsJsonAsync("/internal/personal-access-tokens/resolve", new { value }, ct);
+        if (response.StatusCode == HttpStatusCode.NotFound && (await InternalProblem.ReadAsync(response, ct))?.Code == "personal_access_token.invalid") return null;
+        await EnsureSuccessAsync(response, ct);
+        return (await response.Content.ReadFromJsonAsync<UserIdResponse>(ct))?.UserId;
+    }
+
     public async Task RecordSignInAsync(string id, CancellationToken ct)
     {
         using var response = await http.PostAsync($"/internal/users/{Uri.EscapeDataString(id)}/sign-in", null, ct);

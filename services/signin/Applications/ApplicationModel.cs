@@ -33,6 +33,8 @@ internal static class ApplicationProperties
     public const string BackchannelLogoutSessionRequired = "backchannel_logout_session_required";
     /// <summary>Logto's user consent scopes of a third-party application (JSON array); absent = every OIDC user scope.</summary>
     public const string UserConsentScopes = "user_consent_scopes";
+    /// <summary>Logto's <c>customClientMetadata.allowTokenExchange</c>: may exchange personal access tokens at <c>/oidc/token</c>.</summary>
+    public const string AllowTokenExchange = "allow_token_exchange";
 }
 
 public static class ApplicationDescriptors
@@ -66,6 +68,20 @@ public static class ApplicationDescriptors
         if (ApplicationTypes.IsPublic(type)) d.Requirements.Add(Requirements.Features.ProofKeyForCodeExchange);
     }
 
+    /// <summary>
+    /// The token exchange grant is an OpenIddict permission, so OpenIddict itself refuses (<c>unauthorized_client</c>) an
+    /// application without it. Only with <c>allowTokenExchange</c>, and never for a third-party application (Logto's rule).
+    /// </summary>
+    public static void ApplyTokenExchangePermission(OpenIddictApplicationDescriptor d)
+    {
+        if (Flag(d, ApplicationProperties.AllowTokenExchange) && !Flag(d, ApplicationProperties.IsThirdParty))
+            d.Permissions.Add(Permissions.GrantTypes.TokenExchange);
+        else
+            d.Permissions.Remove(Permissions.GrantTypes.TokenExchange);
+    }
+
+    private static bool Flag(OpenIddictApplicationDescriptor d, string key) => d.Properties.TryGetValue(key, out var e) && e.ValueKind == JsonValueKind.True;
+
     public static ApplicationResponse ToResponse(OpenIddictApplicationDescriptor d, string? secret)
     {
         string? Str(string key) => d.Properties.TryGetValue(key, out var e) && e.ValueKind == JsonValueKind.String ? e.GetString() : null;
@@ -74,7 +90,8 @@ public static class ApplicationDescriptors
             new OidcClientMetadata([.. d.RedirectUris.Select(u => u.OriginalString)], [.. d.PostLogoutRedirectUris.Select(u => u.OriginalString)],
                 Str(ApplicationProperties.BackchannelLogoutUri),
                 d.Properties.TryGetValue(ApplicationProperties.BackchannelLogoutSessionRequired, out var sr) && sr.ValueKind == JsonValueKind.True),
-            new { }, d.Properties.TryGetValue(ApplicationProperties.IsThirdParty, out var t) && t.ValueKind == JsonValueKind.True,
+            d.Properties.ContainsKey(ApplicationProperties.AllowTokenExchange) ? new { allowTokenExchange = Flag(d, ApplicationProperties.AllowTokenExchange) } : new { },
+            Flag(d, ApplicationProperties.IsThirdParty),
             d.Properties.TryGetValue(ApplicationProperties.CreatedAt, out var c) && c.ValueKind == JsonValueKind.Number ? c.GetInt64() : 0);
     }
 }

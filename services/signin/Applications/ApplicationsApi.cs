@@ -9,8 +9,12 @@ namespace Auth.Platform.Signin.Applications;
 /// <summary><c>backchannelLogoutUri</c>: a string sets it, <c>""</c> removes it, absent leaves it unchanged.</summary>
 public sealed record OidcClientMetadataBody(List<string>? RedirectUris, List<string>? PostLogoutRedirectUris,
     string? BackchannelLogoutUri = null, bool? BackchannelLogoutSessionRequired = null);
-public sealed record CreateApplicationBody(string? Name, string? Type, string? Description, bool? IsThirdParty, OidcClientMetadataBody? OidcClientMetadata);
-public sealed record PatchApplicationBody(string? Name, string? Description, bool? IsThirdParty, OidcClientMetadataBody? OidcClientMetadata);
+/// <summary>Logto's <c>customClientMetadata</c>; only <c>allowTokenExchange</c> is honoured so far.</summary>
+public sealed record CustomClientMetadataBody(bool? AllowTokenExchange);
+public sealed record CreateApplicationBody(string? Name, string? Type, string? Description, bool? IsThirdParty, OidcClientMetadataBody? OidcClientMetadata,
+    CustomClientMetadataBody? CustomClientMetadata = null);
+public sealed record PatchApplicationBody(string? Name, string? Description, bool? IsThirdParty, OidcClientMetadataBody? OidcClientMetadata,
+    CustomClientMetadataBody? CustomClientMetadata = null);
 
 /// <summary>Management API for applications (Logto's shape): client_id is the application id.</summary>
 public static class ApplicationsApi
@@ -53,7 +57,7 @@ public static class ApplicationsApi
         if (body.Description is { Length: > 2048 }) return Invalid("description is at most 2048 characters.");
         var descriptor = new OpenIddictApplicationDescriptor { ClientId = ApplicationDescriptors.NewId(), DisplayName = body.Name };
         ApplicationDescriptors.ApplyType(descriptor, type);
-        if (Apply(descriptor, body.Description, body.IsThirdParty, body.OidcClientMetadata) is { } problem) return problem;
+        if (Apply(descriptor, body.Description, body.IsThirdParty, body.OidcClientMetadata, body.CustomClientMetadata) is { } problem) return problem;
         descriptor.Properties[ApplicationProperties.CreatedAt] = JsonSerializer.SerializeToElement(time.GetUtcNow().ToUnixTimeMilliseconds());
         string? secret = null;
         if (!ApplicationTypes.IsPublic(type)) descriptor.ClientSecret = secret = ClientSecretHasher.NewSecret();
@@ -84,7 +88,7 @@ public static class ApplicationsApi
         if (body.Description is { Length: > 2048 }) return Invalid("description is at most 2048 characters.");
         var descriptor = await Describe(manager, application, ct);
         if (body.Name is not null) descriptor.DisplayName = body.Name;
-        if (Apply(descriptor, body.Description, body.IsThirdParty, body.OidcClientMetadata) is { } problem) return problem;
+        if (Apply(descriptor, body.Description, body.IsThirdParty, body.OidcClientMetadata, body.CustomClientMetadata) is { } problem) return problem;
         await manager.UpdateAsync(application, descriptor, ct);
         return TypedResults.Ok(ApplicationDescriptors.ToResponse(descriptor, null));
     }
@@ -105,10 +109,13 @@ public static class ApplicationsApi
         return descriptor;
     }
 
-    private static ProblemHttpResult? Apply(OpenIddictApplicationDescriptor d, string? description, bool? isThirdParty, OidcClientMetadataBody? metadata)
+    private static ProblemHttpResult? Apply(OpenIddictApplicationDescriptor d, string? description, bool? isThirdParty, OidcClientMetadataBody? metadata,
+        CustomClientMetadataBody? custom)
     {
         if (description is not null) d.Properties[ApplicationProperties.Description] = JsonSerializer.SerializeToElement(description);
         if (isThirdParty is { } third) d.Properties[ApplicationProperties.IsThirdParty] = JsonSerializer.SerializeToElement(third);
+        if (custom?.AllowTokenExchange is { } allow) d.Properties[ApplicationProperties.AllowTokenExchange] = JsonSerializer.SerializeToElement(allow);
+        ApplicationDescriptors.ApplyTokenExchangePermission(d);
         if (metadata is null) return null;
         foreach (var (list, target) in new[] { (metadata.RedirectUris, d.RedirectUris), (metadata.PostLogoutRedirectUris, d.PostLogoutRedirectUris) })
         {

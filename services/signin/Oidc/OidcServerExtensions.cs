@@ -35,7 +35,10 @@ public static class OidcServerExtensions
                  .SetEndSessionEndpointUris("oidc/session/end")
                  .SetIntrospectionEndpointUris("oidc/token/introspection")
                  .SetRevocationEndpointUris("oidc/token/revocation");
-                o.AllowAuthorizationCodeFlow().AllowRefreshTokenFlow().AllowClientCredentialsFlow();
+                o.AllowAuthorizationCodeFlow().AllowRefreshTokenFlow().AllowClientCredentialsFlow().AllowTokenExchangeFlow();
+                // OpenIddict validates only its own subject token types; a personal access token is account's, checked by
+                // PersonalAccessTokenSubjectValidation.
+                o.Configure(options => options.SubjectTokenTypes.Add(PersonalAccessTokenExchange.SubjectTokenType));
                 o.RegisterScopes(SupportedScopes);
                 o.RegisterResources(PlatformAudiences.Management, PlatformAudiences.Internal);
                 o.RegisterClaims(Claims.Subject, Claims.Name, Claims.Username, Claims.Picture, Claims.UpdatedAt, Claims.Email,
@@ -57,6 +60,8 @@ public static class OidcServerExtensions
                 o.AddEventHandler(ClientCredentialsGrantHandler.Descriptor);
                 o.AddEventHandler(SkipClientCredentialsTokenEntry.Descriptor);
                 o.AddEventHandler(RefreshUserCheckHandler.Descriptor);
+                o.AddEventHandler(PersonalAccessTokenSubjectValidation.Descriptor);
+                o.AddEventHandler(PersonalAccessTokenGrantHandler.Descriptor);
                 o.AddEventHandler(OrganizationScopesInAuthorizationRequest.Descriptor);
                 o.AddEventHandler(OrganizationTokenRequestHandler.Descriptor);
                 o.AddEventHandler(OrganizationClientCredentialsScopes.Descriptor);

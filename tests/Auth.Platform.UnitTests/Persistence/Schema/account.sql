@@ -48,6 +48,17 @@ CREATE TABLE users (
 );
 
 
+CREATE TABLE personal_access_tokens (
+    user_id character varying(12) NOT NULL,
+    name character varying(256) NOT NULL,
+    value_hash bytea NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    expires_at timestamp with time zone,
+    CONSTRAINT pk_personal_access_tokens PRIMARY KEY (user_id, name),
+    CONSTRAINT fk_personal_access_tokens_users_user_id FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE
+);
+
+
 CREATE TABLE user_identities (
     user_id character varying(12) NOT NULL,
     target character varying(128) NOT NULL,
@@ -87,6 +98,9 @@ CREATE TABLE verification_records (
 
 
 CREATE INDEX ix_outbox_pending ON outbox_messages (available_at) WHERE dispatched_at IS NULL;
+
+
+CREATE UNIQUE INDEX ux_personal_access_tokens_value_hash ON personal_access_tokens (value_hash);
 
 
 CREATE UNIQUE INDEX ux_user_identities_target_identity_id ON user_identities (target, identity_id);
