@@ -1,5 +1,6 @@
 using Auth.Platform.Account.AccountCenter;
 using Auth.Platform.Account.Data;
+using Auth.Platform.Account.Identities;
 using Auth.Platform.Account.MyAccount;
 using Auth.Platform.Account.Users;
 using Auth.Platform.Account.Verifications;
@@ -18,6 +19,8 @@ app.UseAuthorization();
 app.MapDefaultEndpoints();
 app.MapInternalUsersApi();
 app.MapManagementUsersApi();
+app.MapInternalIdentitiesApi();
+app.MapManagementIdentitiesApi();
 app.MapAccountCenterApi();
 app.MapMyAccountApi();
 app.MapVerificationsApi();

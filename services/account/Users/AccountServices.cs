@@ -22,6 +22,7 @@ public static class AccountServices
         builder.Services.AddSingleton(new PhoneNumberNormalizer(builder.Configuration[PhoneNumberNormalizer.DefaultRegionKey]));
         builder.Services.AddScoped<UserDirectory>();
         builder.Services.AddScoped<StepUp>();
+        builder.Services.AddScoped<Identities.UserIdentities>();
         return builder;
     }
 }

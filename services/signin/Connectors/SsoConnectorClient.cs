@@ -9,7 +9,7 @@ namespace Auth.Platform.Signin.Connectors;
 public sealed record ConnectorStart(string AuthorizationUri, string ConnectorSessionId);
 public sealed record ConnectorUserInfo(string Id, string? Email, bool EmailVerified, string? Phone, bool PhoneVerified, string? Name, string? Avatar, JsonElement? RawData);
 /// <summary>sso-connector's normalized identity: <c>kind</c> is <c>social</c> or <c>sso</c>; <c>target</c> the social target or the IdP's issuer.</summary>
-public sealed record ConnectorIdentity(string ConnectorId, string Target, string Kind, ConnectorUserInfo UserInfo);
+public sealed record ConnectorIdentity(string ConnectorId, string Target, string Kind, ConnectorUserInfo UserInfo, bool SyncProfile = false);
 public sealed record PublicSocialConnector(string Id, string Target, string ConnectorId, string Platform, JsonElement Name, string Logo, string? LogoDark);
 public sealed record PublicSsoConnector(string Id, string ConnectorName, string Logo, string? DarkLogo);
 public sealed record PublicConnectors(PublicSocialConnector[] SocialConnectors, PublicSsoConnector[] SsoConnectors)

@@ -115,7 +115,8 @@ public sealed class SamlServiceProvider(SsoConnectorDbContext db, ConnectorConfi
             return PlatformProblems.Create(400, "connector.invalid_response", "This assertion has already been used.", new { reason = "assertion_replayed" });
 
         var domains = await db.SsoConnectorDomains.AsNoTracking().Where(d => d.ConnectorId == connectorId).Select(d => d.Domain).ToListAsync(ct);
-        var identity = new ExternalIdentity(connector.Id, idp.EntityId, IdentityKinds.Sso, SamlAttributeMapping.ToUserInfo(assertion, config, domains));
+        var identity = new ExternalIdentity(connector.Id, idp.EntityId, IdentityKinds.Sso, SamlAttributeMapping.ToUserInfo(assertion, config, domains),
+            connector.SyncProfile);
 
         if (session is not null)
         {

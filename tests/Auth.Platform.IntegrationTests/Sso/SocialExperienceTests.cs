@@ -93,17 +93,6 @@ public sealed class SocialExperienceTests(PlatformStackFixture fixture, SocialId
     }
 
     [Fact]
-    public async Task Identification_WithAVerifiedSocialRecord_IsNotYetASignIn_Returns400VerificationFailed()
-    {
-        // Until account can look identities up, a social record identifies nobody (issue 12 pt 3 is the next step).
-        var connectorId = await ExternalExperience.SocialConnectorAsync(_api, idp);
-        await _ui.StartInteractionAsync();
-        var verificationId = await _ui.VerifiedRecordAsync("social", connectorId, "ivan");
-
-        await AssertProblemAsync(await _ui.IdentifyAsync(verificationId), 400, "session.verification_failed");
-    }
-
-    [Fact]
     public async Task AuthorizationUri_ForAnUnknownConnector_Returns404InvalidConnectorId()
     {
         await _ui.StartInteractionAsync();

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Auth.Platform.Signin.Accounts;
 using Auth.Platform.Signin.Connectors;
 using Auth.Platform.Signin.Sessions;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -58,7 +59,7 @@ internal static class ExternalConnector
         // A social connector's id on the SSO route (or the reverse) proves nothing for this method.
         if (identity.Kind != kind) return InvalidConnector();
         record.ExternalIdentity = new ExternalIdentity(identity.Target, identity.ConnectorId, identity.UserInfo.Id,
-            JsonSerializer.SerializeToElement(identity.UserInfo, JsonOptions));
+            JsonSerializer.SerializeToElement(identity.UserInfo, JsonOptions), identity.SyncProfile);
         record.Verified = true;
         return await c.SaveAsync(interaction) ? TypedResults.Ok(new VerificationIdResponse(record.Id)) : NoInteraction();
     }
@@ -69,6 +70,89 @@ internal static class ExternalConnector
         && email.ValueKind == JsonValueKind.String ? email.GetString() : null;
 
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
+
+    /// <summary>The IdP's normalized user info (id, email and whether it is verified, phone, name, avatar) kept on the record.</summary>
+    public static ConnectorUserInfo? UserInfo(VerificationRecord record) =>
+        record.ExternalIdentity?.UserInfo is { ValueKind: JsonValueKind.Object } info ? info.Deserialize<ConnectorUserInfo>(JsonOptions) : null;
+
+    /// <summary>
+    /// Logto's related user: the account whose address the IdP vouches for, the verified phone first, then the verified
+    /// email (case-insensitive: account normalises). An address the IdP does not vouch for is never trusted (sso-connector
+    /// already counts <c>trustUnverifiedEmail</c> and SSO domains as vouching).
+    /// </summary>
+    public static async Task<(AccountIdentifier Identifier, string UserId)?> RelatedUserAsync(ExperienceContext c, ConnectorUserInfo info)
+    {
+        foreach (var identifier in VouchedIdentifiers(info))
+            if (await c.Account.FindUserIdAsync(identifier, c.Cancellation) is { } userId) return (identifier, userId);
+        return null;
+    }
+
+    /// <summary>A user created from an identity: the IdP's verified email and phone only when well formed and used by nobody (Logto's <c>toSyncedProfile</c>).</summary>
+    public static async Task<(string? Email, string? Phone)> UnusedVouchedIdentifiersAsync(ExperienceContext c, ConnectorUserInfo info)
+    {
+        string? email = null, phone = null;
+        foreach (var identifier in VouchedIdentifiers(info))
+        {
+            AccountIdentifier normalized;
+            try { normalized = await c.Account.NormalizeIdentifierAsync(identifier, c.Cancellation); }
+            catch (AccountProblemException e) when (e.Status == 400) { continue; }
+            if (await c.Account.IdentifierExistsAsync(normalized, c.Cancellation)) continue;
+            if (normalized.Type == "email") email = normalized.Value; else phone = normalized.Value;
+        }
+        return (email, phone);
+    }
+
+    private static IEnumerable<AccountIdentifier> VouchedIdentifiers(ConnectorUserInfo info)
+    {
+        if (info is { PhoneVerified: true, Phone: { Length: > 0 } phone } && HostileText.IsIdentifier(phone)) yield return new("phone", phone);
+        if (info is { EmailVerified: true, Email: { Length: > 0 } email } && HostileText.IsIdentifier(email)) yield return new("email", email);
+    }
+
+    /// <summary>What account keeps as the identity's details: the user info, its raw provider data only while small.</summary>
+    public static JsonElement Details(ConnectorUserInfo info)
+    {
+        var raw = info.RawData is { } data && data.GetRawText().Length <= MaxRawDetailsLength ? info.RawData : null;
+        return JsonSerializer.SerializeToElement(new { id = info.Id, email = info.Email, phone = info.Phone, name = info.Name, avatar = info.Avatar, rawData = raw }, JsonOptions);
+    }
+
+    private const int MaxRawDetailsLength = 8 * 1024;
+
+    /// <summary>account keeps names to 128 characters; a longer IdP name is cut rather than failing the sign-up.</summary>
+    public static string? BoundedName(string? name) => name is { Length: > 128 } ? name[..128] : name;
+
+    public static AccountSyncedProfile? Synced(ExternalIdentity identity, ConnectorUserInfo info) =>
+        identity.SyncProfile ? new AccountSyncedProfile(BoundedName(info.Name), info.Avatar) : null;
+
+    /// <summary>
+    /// Submit: writes the interaction's pending identity to the identified user (a new link, or the refreshed details and
+    /// synced profile of the identity that signed in). Another user having taken it meanwhile is 422
+    /// <c>user.identity_already_in_use</c>, and nothing is signed in.
+    /// </summary>
+    public static async Task<ProblemHttpResult?> WritePendingIdentityAsync(ExperienceContext c, Interaction interaction)
+    {
+        if (interaction.IdentityRecordId is not { } recordId || interaction.UserId is not { } userId) return null;
+        if (interaction.VerificationRecords.FirstOrDefault(r => r.Id == recordId) is not { ExternalIdentity: { } identity } record
+            || UserInfo(record) is not { } info) return null;
+        try
+        {
+            var user = record.Type == VerificationTypes.EnterpriseSso
+                ? await c.Account.LinkSsoIdentityAsync(userId, new AccountSsoIdentity(identity.ConnectorId, identity.Target, identity.Subject, Details(info)),
+                    Synced(identity, info), c.Cancellation)
+                : await c.Account.LinkSocialIdentityAsync(userId, new AccountSocialIdentity(identity.Target, identity.Subject, Details(info)),
+                    Synced(identity, info), c.Cancellation);
+            interaction.RememberUser(UserSnapshot.From(user));
+            return null;
+        }
+        catch (AccountProblemException e) when (e.Status is 400 or 422)
+        {
+            return PlatformProblems.Create(e.Status, e.Code, e.Message);
+        }
+    }
+
+    /// <summary>Logto's 404 when no user holds the identity; <c>data.relatedUser</c> names the account the UI may offer to link.</summary>
+    public static ProblemHttpResult IdentityNotExist(AccountIdentifier? related) =>
+        PlatformProblems.Create(404, "user.identity_not_exist", "No account is linked to this identity.",
+            related is { } r ? new { relatedUser = new { type = r.Type, value = r.Value } } : null);
 
     private static ProblemHttpResult InvalidConnector() => PlatformProblems.Create(404, "session.invalid_connector_id", "No such connector for this method.");
 
