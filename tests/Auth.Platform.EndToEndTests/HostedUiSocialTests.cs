@@ -8,11 +8,11 @@ using Microsoft.Playwright;
 namespace Auth.Platform.EndToEndTests;
 
 /// <summary>
-/// An external identity provider that is not our code, on loopback: npm oidc-provider (tests/node/social-idp.mjs) with a
-/// login page asking which account signs in. Started on a port chosen first, so connectors can name its issuer before it
-/// runs (its client's redirect URIs are the hosted UI's <c>/callback/{connectorId}</c>); stopped by its own PID.
+/// An external identity provider that is not our code, on loopback: a script of tests/node (npm oidc-provider in
+/// social-idp.mjs, npm samlify in saml-idp-server.mjs) with a login page asking which account signs in. Its port is chosen
+/// first, so connectors can name the IdP before it runs (and it can be given their callback or metadata); stopped by its own PID.
 /// </summary>
-public sealed class OidcIdpPeer : IAsyncDisposable
+public sealed class IdpPeer : IAsyncDisposable
 {
     public const string ClientId = "auth-platform-e2e";
     public const string ClientSecret = "e2e-social-client-secret-0123456789";
@@ -21,11 +21,13 @@ public sealed class OidcIdpPeer : IAsyncDisposable
     public int Port { get; } = FreePort();
     public string Issuer => $"http://127.0.0.1:{Port}";
 
-    public async Task StartAsync(params string[] redirectUris)
+    /// <summary>npm oidc-provider with one confidential client whose redirect URIs are <paramref name="redirectUris"/>.</summary>
+    public Task StartOidcAsync(params string[] redirectUris) => StartAsync("social-idp.mjs", ClientId, ClientSecret, string.Join(',', redirectUris));
+
+    public async Task StartAsync(string script, params string[] args)
     {
         var start = new ProcessStartInfo("node") { WorkingDirectory = NodePeers.Directory, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { "social-idp.mjs", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), ClientId, ClientSecret, string.Join(',', redirectUris) })
-            start.ArgumentList.Add(a);
+        foreach (var a in new[] { script, Port.ToString(System.Globalization.CultureInfo.InvariantCulture) }.Concat(args)) start.ArgumentList.Add(a);
         _process = Process.Start(start)!;
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _process.OutputDataReceived += (_, e) => { if (e.Data == "ready") ready.TrySetResult(); };
@@ -55,7 +57,8 @@ public sealed class OidcIdpPeer : IAsyncDisposable
 /// <summary>
 /// Social sign-in and enterprise SSO in the hosted UI (issue 12 pts 5, 8), in real Chromium: the social button → npm
 /// oidc-provider's login page → <c>/callback/{connectorId}</c> → signed in, the code redeemed by npm openid-client; a
-/// first-time user creates an account; linking to an existing password account; SSO by email domain; direct_sign_in.
+/// first-time user creates an account; linking to an existing password account; SSO by email domain (OIDC, and SAML against
+/// npm samlify as the IdP); direct_sign_in.
 /// Nothing of the platform's <c>/api/*</c> is faked.
 /// </summary>
 [Collection(nameof(SignInExperienceChanges))]
@@ -64,7 +67,7 @@ public sealed class HostedUiSocialTests(PlatformStackFixture fixture) : IAsyncLi
     private const string Password = "correct horse battery staple";
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
     private readonly HostedUi _ui = new(fixture.Stack);
-    private readonly OidcIdpPeer _idp = new();
+    private readonly IdpPeer _idp = new();
     private readonly HttpClient _http = new();
     private readonly string _socialId = "e2esocial" + Guid.NewGuid().ToString("N")[..8];
     private readonly string _target = "e2e-" + Guid.NewGuid().ToString("N")[..8];
@@ -76,14 +79,14 @@ public sealed class HostedUiSocialTests(PlatformStackFixture fixture) : IAsyncLi
         await ManagementAsync(HttpMethod.Post, "/api/connectors", new
         {
             id = _socialId, connectorId = "oidc", metadata = new { target = _target },
-            config = new { issuer = _idp.Issuer, clientId = OidcIdpPeer.ClientId, clientSecret = OidcIdpPeer.ClientSecret, scope = "openid email profile" },
+            config = new { issuer = _idp.Issuer, clientId = IdpPeer.ClientId, clientSecret = IdpPeer.ClientSecret, scope = "openid email profile" },
         });
         _ssoId = (await ManagementAsync(HttpMethod.Post, "/api/sso-connectors", new
         {
             providerName = "OIDC", connectorName = "Corp " + Guid.NewGuid().ToString("N")[..8], domains = new[] { _domain },
-            config = new { issuer = _idp.Issuer, clientId = OidcIdpPeer.ClientId, clientSecret = OidcIdpPeer.ClientSecret },
+            config = new { issuer = _idp.Issuer, clientId = IdpPeer.ClientId, clientSecret = IdpPeer.ClientSecret },
         }))!["id"]!.GetValue<string>();
-        await _idp.StartAsync(new Uri(_ui.Gateway, $"/callback/{_socialId}").ToString(), new Uri(_ui.Gateway, $"/callback/{_ssoId}").ToString());
+        await _idp.StartOidcAsync(new Uri(_ui.Gateway, $"/callback/{_socialId}").ToString(), new Uri(_ui.Gateway, $"/callback/{_ssoId}").ToString());
         await _ui.PatchSettingsAsync(HostedUi.EmailTenant);
         await _ui.PatchSettingsAsync(new { socialSignInConnectorTargets = new[] { _target }, singleSignOnEnabled = true });
     }
@@ -240,6 +243,49 @@ public sealed class HostedUiSocialTests(PlatformStackFixture fixture) : IAsyncLi
         await SignInAtIdpAsync(page, NewAccount());
 
         await HostedUi.CallbackAsync(callback);
+    }
+
+    [Fact]
+    public async Task IdentifierForm_EmailOfASamlDomain_SignsInThroughSamlifyAsTheIdp()
+    {
+        using var rsa = System.Security.Cryptography.RSA.Create(2048);
+        using var certificate = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=samlify e2e IdP", rsa,
+            System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1)
+            .CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
+        await using var samlIdp = new IdpPeer();
+        var entityId = $"{samlIdp.Issuer}/metadata";
+        var domain = "saml-" + Guid.NewGuid().ToString("N")[..8] + ".example";
+        var connectorId = (await ManagementAsync(HttpMethod.Post, "/api/sso-connectors", new
+        {
+            providerName = "SAML", connectorName = "SAML corp " + Guid.NewGuid().ToString("N")[..8], domains = new[] { domain },
+            config = new { entityId, signInEndpoint = $"{samlIdp.Issuer}/sso", x509Certificate = certificate.ExportCertificatePem() },
+        }))!["id"]!.GetValue<string>();
+        try
+        {
+            var spMetadata = await _http.GetStringAsync(new Uri(_ui.Gateway, $"/api/authn/single-sign-on/saml/{connectorId}/metadata"), Ct);
+            await samlIdp.StartAsync("saml-idp-server.mjs", System.Text.Json.JsonSerializer.Serialize(new
+            {
+                spMetadata, entityId, privateKey = rsa.ExportPkcs8PrivateKeyPem(), certificate = certificate.ExportCertificatePem(), emailDomain = domain,
+            }));
+            var clientId = await _ui.CreateSpaAsync();
+            var (page, callback) = await _ui.NewPageAsync();
+
+            await page.GotoAsync(_ui.AuthorizeUrl(clientId));
+            await page.FillAsync("#identifier", "someone@" + domain);
+            await page.ClickAsync("button[type=submit]");
+            await page.WaitForURLAsync(url => url.StartsWith(samlIdp.Issuer + "/sso", StringComparison.Ordinal), new() { Timeout = 30_000 });
+            var account = NewAccount();
+            await page.FillAsync("#account", account);
+            await page.ClickAsync("#idp-sign-in");
+            // The IdP's signed response goes to our ACS in the browser's POST (HTTP-POST binding), then back to the UI.
+            await page.ClickAsync("#idp-continue");
+
+            await HostedUi.CallbackAsync(callback);
+        }
+        finally
+        {
+            await ManagementAsync(HttpMethod.Delete, $"/api/sso-connectors/{connectorId}");
+        }
     }
 
     [Theory]
