@@ -6,6 +6,7 @@ namespace Auth.Platform.Account.Identities;
 
 public sealed record LinkSocialIdentityRequest(string? IdentityId, System.Text.Json.JsonElement? Details, SyncedProfile? SyncedProfile);
 public sealed record LinkSsoIdentityRequest(string? Issuer, string? IdentityId, System.Text.Json.JsonElement? Detail, SyncedProfile? SyncedProfile);
+public sealed record UserIdentitiesResponse(Dictionary<string, IdentityResponse> Identities, List<SsoIdentityResponse> SsoIdentities);
 /// <summary>A user created by a social or SSO sign-in: the identifiers signin vouches for, plus exactly one identity.</summary>
 public sealed record CreateUserWithIdentityRequest(string? Username, string? PrimaryEmail, string? PrimaryPhone, string? Name, string? Avatar,
     SocialIdentityInput? Identity, SsoIdentityInput? SsoIdentity);
@@ -25,6 +26,7 @@ public static class InternalIdentitiesApi
         group.MapPut("/users/{id}/identities/{target}", LinkSocial);
         group.MapPut("/users/{id}/sso-identities/{ssoConnectorId}", LinkSso);
         group.MapPost("/users/with-identity", CreateWithIdentity);
+        group.MapGet("/users/{id}/identities", OfUser);
         return app;
     }
 
@@ -59,6 +61,13 @@ public static class InternalIdentitiesApi
         identities.Sync(user, body.SyncedProfile);
         return await identities.SaveAsync(ct) is { } raced ? raced : TypedResults.Ok(UserResponse.From(user));
     }
+
+    /// <summary>For the <c>identities</c> / <c>sso_identities</c> claims: both lists in Logto's shapes.</summary>
+    private static async Task<Results<Ok<UserIdentitiesResponse>, ProblemHttpResult>> OfUser(string id, UserDirectory directory, UserIdentities identities,
+        CancellationToken ct) =>
+        await directory.FindAsync(id, ct) is { } user
+            ? TypedResults.Ok(new UserIdentitiesResponse(await identities.SocialOfAsync(user.Id, ct), await identities.SsoOfAsync(user.Id, ct)))
+            : UserErrors.NotFound();
 
     /// <summary>The user, its identity and <c>UserRegistered</c> in one transaction: a taken identity or identifier creates nothing.</summary>
     private static async Task<Results<Created<UserResponse>, ProblemHttpResult>> CreateWithIdentity(CreateUserWithIdentityRequest body,

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Auth.Platform.Account.Data;
 using Auth.Platform.Account.Users;
+using Auth.Platform.BuildingBlocks.Contracts;
+using Auth.Platform.BuildingBlocks.Messaging;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -62,11 +64,16 @@ public sealed class UserIdentities(AccountDbContext db, UserDirectory directory,
         {
             (existing.Issuer, existing.IdentityId, existing.Detail, existing.UpdatedAt) = (input.Issuer!, input.IdentityId!, detail, now);
         }
-        else db.UserSsoIdentities.Add(new UserSsoIdentity
+        else
         {
-            Id = Verifications.VerificationRecord.NewId(), UserId = user.Id, Issuer = input.Issuer!, IdentityId = input.IdentityId!,
-            SsoConnectorId = input.SsoConnectorId!, Detail = detail, CreatedAt = now, UpdatedAt = now,
-        });
+            db.UserSsoIdentities.Add(new UserSsoIdentity
+            {
+                Id = Verifications.VerificationRecord.NewId(), UserId = user.Id, Issuer = input.Issuer!, IdentityId = input.IdentityId!,
+                SsoConnectorId = input.SsoConnectorId!, Detail = detail, CreatedAt = now, UpdatedAt = now,
+            });
+            // With the identity, in its transaction (outbox): organization's JIT provisioning by connector acts on it.
+            db.AddIntegrationEvent(new SsoIdentityLinked(user.Id, input.SsoConnectorId!, user.PrimaryEmail));
+        }
         return null;
     }
 

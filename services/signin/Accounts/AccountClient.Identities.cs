@@ -13,6 +13,9 @@ public sealed record AccountSyncedProfile(string? Name, string? Avatar);
 public sealed record NewExternalUser(string? PrimaryEmail, string? PrimaryPhone, string? Name, string? Avatar, AccountSocialIdentity? Identity,
     AccountSsoIdentity? SsoIdentity);
 
+/// <summary>A user's identities in Logto's shapes: <c>{target: {userId, details}}</c> and <c>[{issuer, identityId, ssoConnectorId, detail, …}]</c>.</summary>
+public sealed record AccountUserIdentities(JsonElement Identities, JsonElement SsoIdentities);
+
 /// <summary>account's identity routes (<c>/internal/identities</c>, <c>/internal/sso-identities</c>, <c>/internal/users/…</c>).</summary>
 public sealed partial class AccountClient
 {
@@ -47,6 +50,15 @@ public sealed partial class AccountClient
         using var response = await http.PostAsJsonAsync("/internal/users/with-identity", user, ct);
         await EnsureSuccessAsync(response, ct);
         return (await response.Content.ReadFromJsonAsync<AccountUser>(ct))!;
+    }
+
+    /// <summary>The user's identities (for the <c>identities</c> scope's claims); null when account no longer knows the user.</summary>
+    public async Task<AccountUserIdentities?> GetIdentitiesAsync(string userId, CancellationToken ct)
+    {
+        using var response = await http.GetAsync($"/internal/users/{Uri.EscapeDataString(userId)}/identities", ct);
+        if (await IsUserNotFoundAsync(response, ct)) return null;
+        await EnsureSuccessAsync(response, ct);
+        return await response.Content.ReadFromJsonAsync<AccountUserIdentities>(ct);
     }
 
     /// <summary>Only account's own <c>user.identity_not_exist</c> means "nobody holds it" (as <see cref="IsUserNotFoundAsync"/>).</summary>

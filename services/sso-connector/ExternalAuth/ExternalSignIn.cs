@@ -15,7 +15,9 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace Auth.Platform.SsoConnector.ExternalAuth;
 
-public sealed record StartRequest(string? State, string? RedirectUri, string? Scope);
+/// <param name="IdpInitiatedSessionId">The browser's <c>_sso_idp_initiated_session</c> cookie, which signin forwards: an
+/// unsolicited SAML response of this connector waiting for the sign-in it started.</param>
+public sealed record StartRequest(string? State, string? RedirectUri, string? Scope, string? IdpInitiatedSessionId = null);
 public sealed record StartResponse(string AuthorizationUri, string ConnectorSessionId);
 
 /// <summary>A configured connector, ready for a sign-in: its kind, the identity namespace, and how to reach the provider.</summary>
@@ -59,7 +61,9 @@ public sealed class ExternalSignIn(SsoConnectorDbContext db, ConnectorConfigVaul
         if (request.Scope is { } extra && (extra.Length > 1024 || !HostileText.IsStorable(extra)))
             return PlatformProblems.Create(400, "guard.invalid_input", "scope is invalid.");
         if (await FindConnectorAsync(connectorId, ct) is not { } connector) return InvalidConnector(connectorId);
-        if (connector.Saml is { } samlConnector) return await saml.StartAsync(samlConnector, request.State, request.RedirectUri, ct);
+        if (connector.Saml is { } samlConnector)
+            return await saml.ResumeIdpInitiatedAsync(connector.Id, request.IdpInitiatedSessionId, request.State, request.RedirectUri)
+                ?? await saml.StartAsync(samlConnector, request.State, request.RedirectUri, ct);
 
         var settings = connector.Oidc!;
         var resolved = await ResolveAsync(settings, ct);

@@ -31,13 +31,28 @@ internal static class ExternalConnector
         if (body.Scope is { Length: > 1024 }) return InvalidInput("scope is too long.");
         var (interaction, problem) = await c.InteractionAsync();
         if (problem is not null) return problem;
-        var started = await c.Connectors.StartAsync(connectorId, state, redirectUri, body.Scope, c.Cancellation);
+        var idpInitiated = type == VerificationTypes.EnterpriseSso ? IdpInitiatedSessionId(c.Http) : null;
+        var started = await c.Connectors.StartAsync(connectorId, state, redirectUri, body.Scope, c.Cancellation, idpInitiated);
         if (started.Problem is { } refused) return refused;
+        // The waiting assertion is this interaction's now (sso-connector takes it once at verify): the cookie has done its job.
+        if (idpInitiated is not null && started.Value!.ConnectorSessionId == idpInitiated)
+            c.Http.Response.Cookies.Delete(IdpInitiatedSessionCookie, new CookieOptions { Path = "/", HttpOnly = true, Secure = c.Http.Request.IsHttps, SameSite = SameSiteMode.Lax });
         var record = new VerificationRecord { Id = SessionService.NewOpaqueId(), Type = type, ConnectorId = connectorId, ExternalId = started.Value!.ConnectorSessionId };
         interaction!.AddRecord(record);
         return await c.SaveAsync(interaction)
             ? TypedResults.Ok(new ExternalAuthorizationUriResponse(started.Value.AuthorizationUri, record.Id)) : NoInteraction();
     }
+
+    /// <summary>
+    /// IdP-initiated SAML (issue 12 pt 6): sso-connector's ACS kept the unsolicited response's identity and set this cookie
+    /// (HttpOnly, path <c>/</c>, same public origin) before sending the browser to <c>/oidc/auth</c> (option B) or to the
+    /// application, which starts one with <c>direct_sign_in=sso:{id}</c> (option A). The SSO verification of the interaction
+    /// that follows hands it to sso-connector, which uses the waiting identity instead of a new IdP round trip.
+    /// </summary>
+    public const string IdpInitiatedSessionCookie = "_sso_idp_initiated_session";
+
+    private static string? IdpInitiatedSessionId(HttpContext http) =>
+        http.Request.Cookies.TryGetValue(IdpInitiatedSessionCookie, out var id) && id is { Length: > 0 and <= 100 } && id.All(char.IsAsciiLetterOrDigit) ? id : null;
 
     /// <summary><c>POST …/{connectorId}/verify {connectorData, verificationId}</c> → <c>{verificationId}</c>: the callback's parameters go to sso-connector as they came.</summary>
     public static async Task<Results<Ok<VerificationIdResponse>, ProblemHttpResult>> VerifyAsync(ExperienceContext c, string type, string kind, string connectorId,
