@@ -89,6 +89,15 @@ public sealed class HostedUiSocialTests(PlatformStackFixture fixture) : IAsyncLi
         await _idp.StartOidcAsync(new Uri(_ui.Gateway, $"/callback/{_socialId}").ToString(), new Uri(_ui.Gateway, $"/callback/{_ssoId}").ToString());
         await _ui.PatchSettingsAsync(HostedUi.EmailTenant);
         await _ui.PatchSettingsAsync(new { socialSignInConnectorTargets = new[] { _target }, singleSignOnEnabled = true });
+        // signin caches sso-connector's public list briefly: wait until the page's source lists both connectors (positive signal).
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var published = await _http.GetStringAsync(new Uri(_ui.Gateway, "/api/.well-known/sign-in-exp"), Ct);
+            if (published.Contains(_socialId, StringComparison.Ordinal) && published.Contains(_ssoId, StringComparison.Ordinal)) break;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("The public sign-in experience never listed the test's connectors: " + published);
+            await Task.Delay(250, Ct);
+        }
     }
 
     public async ValueTask DisposeAsync()
