@@ -18,6 +18,7 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.MapDefaultEndpoints();
 app.MapInternalUsersApi();
+app.MapInternalUsersBatchApi();
 app.MapManagementUsersApi();
 app.MapInternalIdentitiesApi();
 app.MapManagementIdentitiesApi();

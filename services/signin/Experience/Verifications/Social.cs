@@ -42,13 +42,15 @@ public sealed class Social : IVerification
     {
         var identity = record.ExternalIdentity!;
         if (ExternalConnector.UserInfo(record) is not { } info) return ExperienceProblems.VerificationFailed("The verification carries no identity.");
+        var owner = await c.Account.FindUserIdBySocialIdentityAsync(identity.Target, identity.Subject, c.Cancellation);
         if (linkSocialIdentity && interaction is { State: InteractionState.Identified, Event: InteractionEvents.SignIn })
         {
+            // Said now rather than at submit: an identity another account holds never moves.
+            if (owner is not null && owner != interaction.UserId) return IdentityAlreadyInUse();
             interaction.LinkToIdentifiedUser(record);
             return await c.SaveAsync(interaction) ? TypedResults.NoContent() : ExperienceProblems.NoInteraction();
         }
 
-        var owner = await c.Account.FindUserIdBySocialIdentityAsync(identity.Target, identity.Subject, c.Cancellation);
         if (interaction.Event == InteractionEvents.Register)
             return owner is not null ? IdentityAlreadyInUse() : await RegisterAsync(c, interaction, record, info);
 
