@@ -21,6 +21,7 @@ app.MapOpenApi();
 app.MapConnectorsApi();
 app.MapSsoConnectorsApi();
 app.MapIdpInitiatedAuthConfigApi();
+app.MapSpSigningKeysApi();
 app.MapSamlEndpoints();
 app.MapInternalConnectorsApi();
 app.Run();

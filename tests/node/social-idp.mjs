@@ -1,8 +1,9 @@
 // An external identity provider for social / enterprise OIDC sign-in tests: panva's oidc-provider (OpenID Certified)
 // with one confidential client and a scripted login instead of a login page.
-//   node social-idp.mjs PORT CLIENT_ID CLIENT_SECRET REDIRECT_URI   (run from tests/node)   -> prints "ready" once listening
+//   node social-idp.mjs PORT CLIENT_ID CLIENT_SECRET REDIRECT_URI[,REDIRECT_URI…]   (run from tests/node)   -> prints "ready" once listening
 // The interaction URL /interaction/{uid}?as=<accountId> finishes the login as that account (email <id>@idp.test,
-// verified unless the id starts with "unverified"); ?deny=1 finishes it with error=access_denied.
+// verified unless the id starts with "unverified"); ?deny=1 finishes it with error=access_denied. Without either, it is a
+// login page (a form asking for the account, #account, submitted by #idp-sign-in) for browser tests.
 import http from 'node:http';
 import Provider from 'oidc-provider';
 
@@ -10,7 +11,7 @@ const [port, clientId, clientSecret, redirectUri] = [Number(process.argv[2]), pr
 const issuer = `http://127.0.0.1:${port}`;
 
 const provider = new Provider(issuer, {
-  clients: [{ client_id: clientId, client_secret: clientSecret, redirect_uris: [redirectUri], grant_types: ['authorization_code'],
+  clients: [{ client_id: clientId, client_secret: clientSecret, redirect_uris: redirectUri.split(','), grant_types: ['authorization_code'],
     response_types: ['code'], token_endpoint_auth_method: 'client_secret_basic' }],
   claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name', 'picture'] },
   findAccount: async (_ctx, id) => ({
@@ -33,6 +34,13 @@ const callback = provider.callback();
 http.createServer(async (req, res) => {
   const url = new URL(req.url, issuer);
   if (url.pathname.startsWith('/interaction/')) {
+    if (!url.searchParams.has('as') && !url.searchParams.has('deny')) {
+      res.setHeader('Content-Type', 'text/html; charset=utf-8');
+      res.end('<!doctype html><html lang="en"><head><title>IdP sign-in</title></head><body><main><h1>IdP sign-in</h1>'
+        + '<form method="get"><label for="account">Account</label><input id="account" name="as" required>'
+        + '<button id="idp-sign-in" type="submit">Sign in</button></form></main></body></html>');
+      return;
+    }
     try {
       const result = url.searchParams.get('deny')
         ? { error: 'access_denied', error_description: 'The user refused.' }

@@ -70,8 +70,10 @@ public sealed class SamlServiceProvider(SsoConnectorDbContext db, ConnectorConfi
             // Bindings §3.4.4.1: the signature covers the query's octets, in this order, as sent.
             var sha512 = ExternalSignIn.Text(config, "signatureAlgorithm") is "RSA-SHA512";
             query += "&SigAlg=" + Uri.EscapeDataString(sha512 ? "http://www.w3.org/2001/04/xmldsig-more#rsa-sha512" : "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256");
+            if (vault.OpenSpCredentials(connector.SpCredentials!).ActiveKey is not { } active)
+                return PlatformProblems.Create(400, "connector.invalid_config", "signAuthnRequest is on but no SP signing key is active: activate one (/api/sso-connectors/{id}/signing-keys).");
             using var key = RSA.Create();
-            key.ImportFromPem(vault.OpenSpCredentials(connector.SpCredentials!).ActiveKey.PrivateKeyPem);
+            key.ImportFromPem(active.PrivateKeyPem);
             var signature = key.SignData(Encoding.UTF8.GetBytes(query), sha512 ? HashAlgorithmName.SHA512 : HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
             query += "&Signature=" + Uri.EscapeDataString(Convert.ToBase64String(signature));
         }

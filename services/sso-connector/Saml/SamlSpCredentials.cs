@@ -3,7 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 
 namespace Auth.Platform.SsoConnector.Saml;
 
-/// <summary>One SP key pair: signs AuthnRequests and decrypts EncryptedAssertions. <c>Active</c> signs; every key decrypts.</summary>
+/// <summary>One SP key pair: signs AuthnRequests and decrypts EncryptedAssertions. <c>Active</c> signs (at most one); every key decrypts.</summary>
 public sealed record SamlSpKey(string Id, string CertificatePem, string PrivateKeyPem, bool Active, DateTimeOffset CreatedAt);
 
 /// <summary>
@@ -12,7 +12,8 @@ public sealed record SamlSpKey(string Id, string CertificatePem, string PrivateK
 /// </summary>
 public sealed record SamlSpCredentials(IReadOnlyList<SamlSpKey> Keys)
 {
-    public SamlSpKey ActiveKey => Keys.First(k => k.Active);
+    /// <summary>None when an administrator deactivated it without activating another (then signed requests cannot be sent).</summary>
+    public SamlSpKey? ActiveKey => Keys.FirstOrDefault(k => k.Active);
 
     public static SamlSpCredentials Generate(TimeProvider clock) => new([NewKey(clock, active: true)]);
 

@@ -26,7 +26,7 @@ public sealed class HostedUiFixture : IAsyncLifetime
         _app.MapDefaultEndpoints();
         _app.MapHostedUiPages();
         await _app.StartAsync();
-        Client = new HttpClient { BaseAddress = new Uri(_app.Urls.First()) };
+        Client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = new Uri(_app.Urls.First()) };
     }
 
     private static string FindWebRoot()
@@ -59,6 +59,8 @@ public class HostedUiTests(HostedUiFixture fixture) : IClassFixture<HostedUiFixt
     [InlineData("/reset-password", "/assets/app.js")]
     [InlineData("/single-sign-on", "/assets/app.js")]
     [InlineData("/error", "/assets/app.js")]
+    [InlineData("/callback/abc123", "/assets/app.js")]
+    [InlineData("/social/link/abc123", "/assets/app.js")]
     [InlineData("/consent", "/assets/consent.js")]
     [InlineData("/demo", "/demo/demo.js")]
     [InlineData("/demo/", "/demo/demo.js")]
@@ -85,6 +87,36 @@ public class HostedUiTests(HostedUiFixture fixture) : IClassFixture<HostedUiFixt
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(mediaType, response.Content.Headers.ContentType?.MediaType);
         Assert.Equal("no-cache", response.Headers.CacheControl?.ToString());
+    }
+
+    [Fact]
+    public async Task PostCallback_FormPostAnswer_BecomesAGetOfTheCallbackPage()
+    {
+        using var response = await _client.PostAsync("/callback/apple-1", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["code"] = "c/1+2", ["state"] = "st", ["user"] = "{\"name\":{\"firstName\":\"A\"}}",
+        }), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
+        var location = response.Headers.Location!.OriginalString;
+        Assert.StartsWith("/callback/apple-1?", location);
+        var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(location[location.IndexOf('?')..]);
+        Assert.Equal("c/1+2", query["code"].ToString());
+        Assert.Equal("st", query["state"].ToString());
+        Assert.Equal("{\"name\":{\"firstName\":\"A\"}}", query["user"].ToString());
+    }
+
+    [Theory]
+    [InlineData("/callback/a.b", "code=x")]
+    [InlineData("/callback/abc", null)]
+    public async Task PostCallback_NotAConnectorAnswer_IsRefused(string path, string? form)
+    {
+        using var content = form is null ? new StringContent("{}", System.Text.Encoding.UTF8, "application/json")
+            : new StringContent(form, System.Text.Encoding.UTF8, "application/x-www-form-urlencoded");
+        using var response = await _client.PostAsync(path, content, TestContext.Current.CancellationToken);
+
+        Assert.True(response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.NotFound, response.StatusCode.ToString());
+        Assert.Null(response.Headers.Location);
     }
 
     [Fact]
@@ -183,6 +215,22 @@ public class HostedUiTests(HostedUiFixture fixture) : IClassFixture<HostedUiFixt
     [InlineData("webauthn.unsupported")]
     [InlineData("webauthn.already_registered")]
     [InlineData("webauthn.failed")]
+    // Social and SSO (issue 12): sso-connector's refusals as signin forwards them, identification's, and the page's own state check.
+    [InlineData("connector.authorization_failed")]
+    [InlineData("connector.invalid_request_parameters")]
+    [InlineData("connector.social_auth_code_invalid")]
+    [InlineData("connector.social_invalid_id_token")]
+    [InlineData("connector.social_invalid_access_token")]
+    [InlineData("connector.invalid_response")]
+    [InlineData("connector.invalid_config")]
+    [InlineData("connector.general")]
+    [InlineData("session.connector_session_not_found")]
+    [InlineData("session.connector_id_mismatch")]
+    [InlineData("session.invalid_connector_id")]
+    [InlineData("session.sso_enabled")]
+    [InlineData("user.identity_not_exist")]
+    [InlineData("user.identity_already_in_use")]
+    [InlineData("social.state_mismatch")]
     public void Dictionaries_LocaliseEveryExperienceErrorCodeTheUiShows(string code)
     {
         foreach (var locale in new[] { "en", "fr" })

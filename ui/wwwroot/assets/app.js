@@ -6,6 +6,7 @@ import { h, readableTextOn } from './dom.js';
 import { screen, messageScreen, actionLine, routeLine, termsBlock, messageFor } from './forms.js';
 import { IDENTIFIER_TYPES, detectIdentifierType, normalizeIdentifier, isValidIdentifier, narrowTypes, inputHints } from './identifiers.js';
 import { identifierCodeScreen } from './code.js';
+import { externalSignInBlock, ssoForEmail, singleSignOnScreen as ssoScreen, directSignIn, callbackPage, linkScreen } from './social.js';
 import { mfaVerificationScreen, mfaEnrolmentScreen, backupCodesRequiredScreen, passkeySignInLine, passkeySignInEnabled, startPasskeyAutofill, cancelPasskeyAutofill } from './mfa.js';
 
 let settings = {};
@@ -244,6 +245,7 @@ function signInScreen({ identifierOnly = false } = {}) {
     terms: termsFor('SignIn'),
     submitLabel: passwordOnly ? t('sign_in.submit') : t('common.continue'),
     footer: [
+      externalSignInBlock(externalCtx(), keep),
       passkeySignInLine(settings, { start: signInStart, next: submitInteraction }),
       passwordOnly ? forgotPasswordLine() : null,
       canRegister() ? routeLine('register-link', t('sign_in.no_account'), t('sign_in.create_account'), keep('/register')) : null,
@@ -253,6 +255,8 @@ function signInScreen({ identifierOnly = false } = {}) {
       if (!id) return undefined;
       cancelPasskeyAutofill();
       noteTerms();
+      // Domain detection: an organisation that signs in with SSO goes to its IdP (password and code are refused for it).
+      if (id.type === 'email' && await ssoForEmail(externalCtx(), id.value)) return undefined;
       if (passwordOnly) {
         if (!password) return ui.showError(t('errors.validation.password_required'), ['password']);
         await start('SignIn');
@@ -334,7 +338,10 @@ function registerScreen({ identifierOnly = false, replace } = {}) {
     fields,
     terms: termsFor('Register'),
     submitLabel: usernameOnly ? t('register.submit') : t('common.continue'),
-    footer: [canSignIn() ? routeLine('sign-in-link', t('register.have_account'), t('register.sign_in'), keep('/sign-in')) : null],
+    footer: [
+      externalSignInBlock(externalCtx(), keep),
+      canSignIn() ? routeLine('sign-in-link', t('register.have_account'), t('register.sign_in'), keep('/sign-in')) : null,
+    ],
     onSubmit: async ({ identifier, password, 'confirm-password': confirm }, ui) => {
       const id = readIdentifier(identifier, types, ui);
       if (!id) return undefined;
@@ -412,23 +419,26 @@ function newPasswordScreen() {
   });
 }
 
-// ---- enterprise SSO -----------------------------------------------------------------------------------------------
+// ---- social and enterprise SSO (social.js) -----------------------------------------------------------------------
+
+/** What social.js needs from this page: the settings, the interaction's steps, and the sign-in screens' helpers. */
+function externalCtx() {
+  return {
+    settings,
+    start,
+    submit: submitInteraction,
+    setEvent: (event) => { state.event = event; },
+    canRegister,
+    noteTerms,
+    methodFor,
+    identifierLabel,
+    readIdentifier,
+    home: () => signInScreen(),
+  };
+}
 
 function singleSignOnScreen() {
-  screen({
-    title: t('sso.title'),
-    intro: t('sso.intro'),
-    fields: [{ id: 'identifier', label: t('fields.email'), value: takeLoginHint(), type: 'email', autocomplete: 'email', inputmode: 'email' }],
-    terms: termsFor('SignIn'),
-    submitLabel: t('common.continue'),
-    footer: [canSignIn() ? routeLine('sign-in-link', '', t('sso.other_methods'), keep('/sign-in')) : null],
-    onSubmit: async ({ identifier }, ui) => {
-      const id = readIdentifier(identifier, ['email'], ui);
-      if (!id) return;
-      // No enterprise connector exists yet: every domain answers the same, localised here (no request is needed).
-      ui.showError(t('sso.no_connector', { domain: id.value.split('@')[1] }), ['identifier']);
-    },
-  });
+  ssoScreen(externalCtx(), { keep, loginHint: takeLoginHint(), terms: termsFor('SignIn'), canSignIn: canSignIn() });
 }
 
 // ---- pages --------------------------------------------------------------------------------------------------------
@@ -463,12 +473,26 @@ const routes = {
   '/': () => messageScreen(t('home.title'), t('home.body')),
 };
 
+/** Routes with a connector id: the IdP's answer, and the linking choice after it. */
+const connectorRoutes = [
+  [/^\/callback\/([A-Za-z0-9_-]{1,128})$/, (id) => callbackPage(externalCtx(), id)],
+  [/^\/social\/link\/([A-Za-z0-9_-]{1,128})$/, (id) => linkScreen(externalCtx(), id)],
+];
+
+/** The first screens, where direct_sign_in may skip the page. */
+const FIRST_SCREENS = ['/sign-in', '/identifier-sign-in', '/register', '/identifier-register', '/single-sign-on'];
+
 async function boot() {
   try { settings = (await experience.signInExperience()) ?? {}; } catch { settings = {}; }
   await initI18n(settings.languageInfo);
   renderLanguageSwitch(document.getElementById('language-switch'));
   applyBranding();
   const path = location.pathname.replace(/\/+$/, '') || '/';
+  if (FIRST_SCREENS.includes(path) && params.has('direct_sign_in') && await directSignIn(externalCtx(), params.get('direct_sign_in'))) return;
+  for (const [pattern, render] of connectorRoutes) {
+    const match = pattern.exec(path);
+    if (match) { render(match[1]); return; }
+  }
   (routes[path] ?? (() => messageScreen(t('not_found.title'), t('not_found.body'))))();
 }
 

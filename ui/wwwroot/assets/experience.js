@@ -47,12 +47,19 @@ export const experience = {
   newPasswordIdentity: (identifier, password) => post('/verification/new-password-identity', { identifier, password }),
   sendCode: (identifier, interactionEvent) => post('/verification/verification-code', { identifier, interactionEvent }),
   verifyCode: (identifier, verificationId, code) => post('/verification/verification-code/verify', { identifier, verificationId, code }),
-  identify: (verificationId) => post('/identification', verificationId ? { verificationId } : {}),
+  /** extra: { linkSocialIdentity: true } links a social record's identity (to the related or the identified account). */
+  identify: (verificationId, extra) => post('/identification', verificationId ? { verificationId, ...extra } : {}),
   addProfile: (profile) => post('/profile', profile),
   resetPassword: (password) => call('PUT', '/api/experience/profile/password', { password }),
   agreeToTerms: () => post('/terms/agree'),
   submit: () => post('/submit'),
   signInExperience: () => call('GET', '/api/.well-known/sign-in-exp'),
+  /** Social and enterprise SSO (kind 'social' | 'sso'): the IdP's URL for this state and callback, then its answer. */
+  externalAuthorizationUri: (kind, connectorId, state, redirectUri) =>
+    post(`/verification/${kind}/${encodeURIComponent(connectorId)}/authorization-uri`, { state, redirectUri }),
+  externalVerify: (kind, connectorId, connectorData, verificationId) =>
+    post(`/verification/${kind}/${encodeURIComponent(connectorId)}/verify`, { connectorData, verificationId }),
+  ssoConnectorsByEmail: (email) => call('GET', `/api/experience/sso-connectors?email=${encodeURIComponent(email)}`),
 };
 
 /** The second factors (Logto's MFA Experience routes); payload = PublicKeyCredential.toJSON(). */
