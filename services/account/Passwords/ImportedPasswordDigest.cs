@@ -68,15 +68,18 @@ public static class ImportedPasswordDigest
         && int.TryParse(value.AsSpan(4, 2), NumberStyles.None, CultureInfo.InvariantCulture, out var cost) && cost is >= 4 and <= MaxBcryptCost
         && value[7..].All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '/');
 
-    /// <summary>An Argon2 PHC string of another system: any version 19 (or 16), parameters within bounds.</summary>
-    private sealed record Argon2(string Variant, int Version, int MemoryKiB, int Iterations, int Parallelism, byte[] Salt, byte[] Hash)
+    /// <summary>
+    /// An Argon2 PHC string of another system: version 19 only (the Argon2 library here computes 1.3; a 1.0 digest would
+    /// be checked with the wrong function), each of m, t, p exactly once, parameters within bounds.
+    /// </summary>
+    private sealed record Argon2(string Variant, int MemoryKiB, int Iterations, int Parallelism, byte[] Salt, byte[] Hash)
     {
         public static bool TryParse(string value, out Argon2? result)
         {
             result = null;
             var parts = value.Split('$');
             if (parts.Length != 6 || parts[0].Length != 0 || parts[1] is not ("argon2i" or "argon2id")) return false;
-            if (parts[2] is not ("v=19" or "v=16")) return false;
+            if (parts[2] != "v=19") return false;
             int m = 0, t = 0, p = 0;
             foreach (var pair in parts[3].Split(','))
             {
@@ -84,15 +87,15 @@ public static class ImportedPasswordDigest
                 if (kv.Length != 2 || !int.TryParse(kv[1], NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n < 1) return false;
                 switch (kv[0])
                 {
-                    case "m": m = n; break;
-                    case "t": t = n; break;
-                    case "p": p = n; break;
+                    case "m" when m == 0: m = n; break;
+                    case "t" when t == 0: t = n; break;
+                    case "p" when p == 0: p = n; break;
                     default: return false;
                 }
             }
             if (m > MaxArgon2MemoryKiB || t > MaxArgon2Iterations || p is < 1 or > 16 || m < 8 * p || t < 1) return false;
             if (Decode(parts[4]) is not { Length: >= 8 } salt || Decode(parts[5]) is not { Length: >= 4 and <= 64 } hash) return false;
-            result = new Argon2(parts[1], parts[2] == "v=19" ? 19 : 16, m, t, p, salt, hash);
+            result = new Argon2(parts[1], m, t, p, salt, hash);
             return true;
         }
 
