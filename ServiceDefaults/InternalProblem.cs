@@ -1,11 +1,11 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Auth.Platform.Signin.Accounts;
+namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
 /// The RFC 9457 body another platform service answers with (ServiceDefaults' <c>PlatformProblems</c>): its stable
-/// <c>code</c>, the <c>detail</c> and optional <c>data</c>. Shared by signin's clients of account, mfa and notification.
+/// <c>code</c>, the <c>detail</c> and optional <c>data</c>. Shared by every service's clients of another's /internal/* (signin's of account, mfa, notification; account's of notification).
 /// </summary>
 public sealed record InternalProblem(
     [property: JsonPropertyName("code")] string? Code,
