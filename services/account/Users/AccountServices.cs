@@ -22,6 +22,8 @@ public static class AccountServices
         builder.Services.AddSingleton(new PhoneNumberNormalizer(builder.Configuration[PhoneNumberNormalizer.DefaultRegionKey]));
         builder.Services.AddScoped<UserDirectory>();
         builder.Services.AddScoped<StepUp>();
+        builder.Services.AddScoped<VerificationAttempts>();
+        NotificationCodeClient.Register(builder);
         return builder;
     }
 }
