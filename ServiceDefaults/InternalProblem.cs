@@ -20,4 +20,18 @@ public sealed record InternalProblem(
         try { return string.IsNullOrWhiteSpace(text) ? null : JsonSerializer.Deserialize<InternalProblem>(text); }
         catch (JsonException) { return null; }
     }
+
+    /// <summary>
+    /// A refusal of another service relayed to the user as this service's own answer (same status, code, detail, data): a
+    /// coded 4xx, or a 5xx whose code is in <paramref name="userFacing5xxCodes"/> (e.g. 503 <c>connector.not_found</c>).
+    /// Anything else means the dependency is not usable now: <see cref="HttpRequestException"/>.
+    /// </summary>
+    public static async Task<Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult> RelayAsync(HttpResponseMessage response, CancellationToken ct,
+        params string[] userFacing5xxCodes)
+    {
+        var problem = await ReadAsync(response, ct);
+        if (problem?.Code is not { } code || (int)response.StatusCode >= 500 && !userFacing5xxCodes.Contains(code))
+            throw new HttpRequestException($"{response.RequestMessage?.RequestUri?.Host} answered {(int)response.StatusCode}", null, response.StatusCode);
+        return PlatformProblems.Create((int)response.StatusCode, code, problem.Detail, problem.Data);
+    }
 }

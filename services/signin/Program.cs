@@ -26,4 +26,5 @@ app.MapApplicationsApi();
 app.MapSessionsApi();
 app.MapConsentApi();
 app.MapSignInExperienceApi();
+app.MapPasswordPolicyInternalApi();
 app.Run();

@@ -24,6 +24,7 @@ public static class AccountServices
         builder.Services.AddScoped<StepUp>();
         builder.Services.AddScoped<VerificationAttempts>();
         NotificationCodeClient.Register(builder);
+        PasswordPolicyClient.Register(builder);
         return builder;
     }
 }

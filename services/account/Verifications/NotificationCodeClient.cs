@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Auth.Platform.Account.Verifications;
@@ -28,15 +27,10 @@ public sealed class NotificationCodeClient(HttpClient http)
         return response.IsSuccessStatusCode ? null : await ProblemAsync(response, ct);
     }
 
-    /// <summary>notification's own coded answers are the user's business; anything else means it is not usable now.</summary>
-    private static async Task<ProblemHttpResult> ProblemAsync(HttpResponseMessage response, CancellationToken ct)
-    {
-        var problem = await InternalProblem.ReadAsync(response, ct);
-        var noProvider = response.StatusCode == HttpStatusCode.ServiceUnavailable && problem?.Code == "connector.not_found";
-        if (problem?.Code is not { } code || response.StatusCode >= HttpStatusCode.InternalServerError && !noProvider)
-            throw new HttpRequestException($"notification answered {(int)response.StatusCode}", null, response.StatusCode);
-        return PlatformProblems.Create((int)response.StatusCode, code, problem.Detail, problem.Data);
-    }
+    /// <summary>notification's own coded answers are the user's business (503 <c>connector.not_found</c>: no provider for
+    /// the channel, so no code can be sent); anything else means it is not usable now.</summary>
+    private static Task<ProblemHttpResult> ProblemAsync(HttpResponseMessage response, CancellationToken ct) =>
+        InternalProblem.RelayAsync(response, ct, "connector.not_found");
 
     private sealed record CreatedCode(string VerificationCodeId);
 
