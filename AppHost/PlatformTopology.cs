@@ -61,6 +61,8 @@ public static class PlatformTopology
             .WithReference(eventbus).WaitFor(eventbus);
         // signin calls mfa while a user waits (factors, verification); mfa needs nothing from signin but its JWKS.
         signin.WithReference(mfa);
+        // account's Account API reads and changes a user's factors and MFA settings through mfa's internal API.
+        account.WithReference(mfa);
 
         var organization = builder.AddProject("organization", "services/organization/Auth.Platform.Organization.csproj")
             .WithReference(organizationDb).WaitFor(organizationDb)

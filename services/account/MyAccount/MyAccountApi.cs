@@ -38,6 +38,7 @@ public static class MyAccountApi
         group.MapPatch("/profile", UpdateProfile);
         group.MapMyAccountPassword();
         group.MapPrimaryIdentifiers();
+        group.MapMyAccountMfa();
         return app;
     }
 

@@ -25,6 +25,7 @@ public static class AccountServices
         builder.Services.AddScoped<VerificationAttempts>();
         NotificationCodeClient.Register(builder);
         PasswordPolicyClient.Register(builder);
+        MfaClient.Register(builder);
         return builder;
     }
 }
