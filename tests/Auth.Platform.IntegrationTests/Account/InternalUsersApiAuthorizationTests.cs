@@ -24,6 +24,7 @@ public sealed class InternalUsersApiAuthorizationTests(PlatformStackFixture fixt
         { "notification", "GET /internal/dev/sms", null },
         { "organization", "GET /internal/user-directory/abcdefghijkl", null },
         { "organization", "GET /internal/organizations/users/abcdefghijkl/memberships", null },
+        { "signin", "POST /internal/password-policy/check", """{"password":"x"}""" },
     };
 
     [Theory]
