@@ -69,6 +69,14 @@ public static class PlatformTopology
             .WithReference(eventbus).WaitFor(eventbus);
         // signin reads a user's memberships at the token endpoint (organization tokens) and for the organizations claim.
         signin.WithReference(organization);
+        // organization reads members' profiles from account (Logto's user objects in member lists, the invitee's current
+        // email) with a service token: its own M2M client, seeded by signin, secret generated per deployment.
+        var organizationServiceSecret = builder.AddParameter("organization-service-client-secret", secret: true);
+        signin.WithEnvironment("Bootstrap__ServiceClients__organization__ClientId", "organization")
+            .WithEnvironment("Bootstrap__ServiceClients__organization__ClientSecret", organizationServiceSecret);
+        organization.WithReference(account)
+            .WithEnvironment("Organization__ServiceClient__ClientId", "organization")
+            .WithEnvironment("Organization__ServiceClient__ClientSecret", organizationServiceSecret);
 
         // sso-connector keeps in-flight external sign-ins (PKCE verifier, nonce, SAML request id) and the SAML replay cache in Redis.
         var ssoConnector = builder.AddProject("sso-connector", "services/sso-connector/Auth.Platform.SsoConnector.csproj")

@@ -20,7 +20,7 @@ public static class GatewayRoutes
     {
         ["signin"] = ["/oidc", "/api/experience", "/api/applications", "/api/sign-in-exp", "/api/.well-known/sign-in-exp", "/api/interaction/consent"],
         ["account"] = ["/api/users", "/api/my-account", "/api/account-center", "/api/verifications"],
-        ["organization"] = ["/api/organizations", "/api/organization-scopes", "/api/organization-roles", "/api/organization-invitations"],
+        ["organization"] = ["/api/organizations", "/api/organization-scopes", "/api/organization-roles", "/api/organization-invitations", "/api/organization-settings"],
         ["sso-connector"] = ["/api/connector-factories", "/api/connectors", "/api/sso-connector-providers", "/api/sso-connectors", "/api/authn/single-sign-on"],
     };
 
@@ -55,6 +55,8 @@ public static class GatewayRoutes
         ("notification", "/api/applications/{applicationId}/backchannel-logout-deliveries"),
         // Memberships are organization's data (Logto lists a user's organizations under /api/users).
         ("organization", "/api/users/{userId}/organizations"),
+        // Organizations users create themselves (issue 14 pt 8) sit among the Account API's routes.
+        ("organization", "/api/my-account/organizations"),
         // The account center settings are account's, their public copy sits among signin's well-known documents.
         ("account", "/api/.well-known/account-center"),
     ];

@@ -1,5 +1,6 @@
 using Auth.Platform.Account.AccountCenter;
 using Auth.Platform.Account.Data;
+using Auth.Platform.Account.Identities;
 using Auth.Platform.Account.MyAccount;
 using Auth.Platform.Account.Users;
 using Auth.Platform.Account.Verifications;
@@ -17,7 +18,10 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.MapDefaultEndpoints();
 app.MapInternalUsersApi();
+app.MapInternalUsersBatchApi();
 app.MapManagementUsersApi();
+app.MapInternalIdentitiesApi();
+app.MapManagementIdentitiesApi();
 app.MapAccountCenterApi();
 app.MapMyAccountApi();
 app.MapVerificationsApi();

@@ -1,8 +1,10 @@
 using Auth.Platform.BuildingBlocks.Persistence;
+using Auth.Platform.Organization.Applications;
 using Auth.Platform.Organization.Data;
 using Auth.Platform.Organization.Invitations;
 using Auth.Platform.Organization.JustInTime;
 using Auth.Platform.Organization.Organizations;
+using Auth.Platform.Organization.SelfService;
 using Auth.Platform.Organization.Template;
 using Auth.Platform.Organization.UserDirectory;
 
@@ -25,5 +27,7 @@ app.MapOrganizationScopesApi();
 app.MapOrganizationRolesApi();
 app.MapOrganizationInvitationsApi();
 app.MapOrganizationJitApi();
+app.MapOrganizationApplicationsApi();
+app.MapMyOrganizationsApi();
 app.MapInternalMembershipsApi();
 app.Run();

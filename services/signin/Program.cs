@@ -4,6 +4,7 @@ using Auth.Platform.Signin.Applications;
 using Auth.Platform.Signin.Consent;
 using Auth.Platform.Signin.Experience;
 using Auth.Platform.Signin.Oidc;
+using Auth.Platform.Signin.Organizations;
 using Auth.Platform.Signin.Sessions;
 using Auth.Platform.Signin.SignInExperience;
 
@@ -23,6 +24,7 @@ app.MapOidcEndpointsApi();
 app.MapExperienceApi();
 app.MapAccountReadCounter();
 app.MapApplicationsApi();
+app.MapInternalApplicationsApi();
 app.MapSessionsApi();
 app.MapConsentApi();
 app.MapSignInExperienceApi();

@@ -2,6 +2,7 @@
 // Each sub-command prints one JSON object on stdout; unexpected failures print {"crash": ...} and exit 1.
 //   node organization-token.mjs code --issuer URL --client-id ID --callback-url URL --code-verifier V --state S --nonce N
 //   node organization-token.mjs organization --issuer URL --client-id ID --refresh-token T --organization-id O
+//   node organization-token.mjs m2m --issuer URL --client-id ID --client-secret S --organization-id O --scope "a b"
 import * as client from 'openid-client';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 
@@ -45,7 +46,26 @@ async function organization() {
   };
 }
 
-const commands = { code, organization };
+// A machine-to-machine member's organization token: clientCredentialsGrant with organization_id (client_secret_post),
+// verified with jose for the organization's audience. A refusal is an answer here, not a crash.
+async function m2m() {
+  const config = await client.discovery(new URL(opt.issuer), opt['client-id'], undefined, client.ClientSecretPost(opt['client-secret']),
+    { execute: [client.allowInsecureRequests] });
+  const audience = `urn:logto:organization:${opt['organization-id']}`;
+  let tokens;
+  try {
+    tokens = await client.clientCredentialsGrant(config, { organization_id: opt['organization-id'], scope: opt.scope ?? '' });
+  } catch (e) {
+    if (e instanceof client.ResponseBodyError) return { error: e.error, errorDescription: e.error_description, status: e.status };
+    throw e;
+  }
+  const meta = config.serverMetadata();
+  const { payload } = await jwtVerify(tokens.access_token, createRemoteJWKSet(new URL(meta.jwks_uri)),
+    { issuer: meta.issuer, audience, typ: 'at+jwt' });
+  return { accessTokenClaims: payload, scope: tokens.scope ?? null };
+}
+
+const commands = { code, organization, m2m };
 try {
   const result = commands[command] ? await commands[command]() : (() => { throw new Error('unknown command ' + command); })();
   process.stdout.write(JSON.stringify(result));

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 
 using Auth.Platform.Account.AccountCenter;
 using Auth.Platform.Account.Identifiers;
+using Auth.Platform.Account.Identities;
 using Auth.Platform.Account.Verifications;
 
 namespace Auth.Platform.Account.Data;
@@ -13,10 +14,16 @@ public sealed class AccountDbContext(DbContextOptions<AccountDbContext> options)
     public const string UsernameIndex = "ux_users_username";
     public const string EmailIndex = "ux_users_primary_email_normalized";
     public const string PhoneIndex = "ux_users_primary_phone";
+    public const string IdentityIndex = "ux_user_identities_target_identity_id";
+    public const string IdentityKey = "pk_user_identities";
+    public const string SsoIdentityIndex = "ux_user_sso_identities_issuer_identity_id";
+    public const string SsoIdentityConnectorIndex = "ux_user_sso_identities_user_id_sso_connector_id";
 
     public DbSet<User> Users => Set<User>();
     public DbSet<AccountCenterSettings> AccountCenterSettings => Set<AccountCenterSettings>();
     public DbSet<VerificationRecord> VerificationRecords => Set<VerificationRecord>();
+    public DbSet<UserIdentity> UserIdentities => Set<UserIdentity>();
+    public DbSet<UserSsoIdentity> UserSsoIdentities => Set<UserSsoIdentity>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -64,6 +71,32 @@ public sealed class AccountDbContext(DbContextOptions<AccountDbContext> options)
             // Records go with their user.
             e.HasOne<User>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
             e.HasIndex(x => x.UserId).HasDatabaseName("ix_verification_records_user_id");
+        });
+        modelBuilder.Entity<UserIdentity>(e =>
+        {
+            e.ToTable("user_identities");
+            e.HasKey(x => new { x.UserId, x.Target }).HasName(IdentityKey);
+            e.Property(x => x.UserId).HasMaxLength(12);
+            e.Property(x => x.Target).HasMaxLength(IdentityRules.MaxTargetLength);
+            e.Property(x => x.IdentityId).HasMaxLength(IdentityRules.MaxIdentityIdLength);
+            e.Property(x => x.Details).HasColumnType("jsonb");
+            // Identities go with their user (migration 0005).
+            e.HasOne<User>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+            e.HasIndex(x => new { x.Target, x.IdentityId }).IsUnique().HasDatabaseName(IdentityIndex);
+        });
+        modelBuilder.Entity<UserSsoIdentity>(e =>
+        {
+            e.ToTable("user_sso_identities");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasMaxLength(21);
+            e.Property(x => x.UserId).HasMaxLength(12);
+            e.Property(x => x.Issuer).HasMaxLength(IdentityRules.MaxIssuerLength);
+            e.Property(x => x.IdentityId).HasMaxLength(IdentityRules.MaxIdentityIdLength);
+            e.Property(x => x.SsoConnectorId).HasMaxLength(IdentityRules.MaxTargetLength);
+            e.Property(x => x.Detail).HasColumnType("jsonb");
+            e.HasOne<User>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+            e.HasIndex(x => new { x.Issuer, x.IdentityId }).IsUnique().HasDatabaseName(SsoIdentityIndex);
+            e.HasIndex(x => new { x.UserId, x.SsoConnectorId }).IsUnique().HasDatabaseName(SsoIdentityConnectorIndex);
         });
     }
 }

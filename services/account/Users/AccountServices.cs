@@ -26,6 +26,7 @@ public static class AccountServices
         NotificationCodeClient.Register(builder);
         PasswordPolicyClient.Register(builder);
         MfaClient.Register(builder);
+        builder.Services.AddScoped<Identities.UserIdentities>();
         return builder;
     }
 }

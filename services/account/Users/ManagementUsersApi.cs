@@ -64,8 +64,10 @@ public static class ManagementUsersApi
         return TypedResults.Ok(users.Select(UserResponse.From).ToList());
     }
 
-    private static async Task<Results<Ok<UserResponse>, ProblemHttpResult>> Get(string id, UserDirectory directory, CancellationToken ct) =>
-        await directory.FindAsync(id, ct) is { } user ? TypedResults.Ok(UserResponse.From(user)) : UserErrors.NotFound();
+    /// <summary>With Logto's <c>identities</c> and <c>ssoIdentities</c>.</summary>
+    private static async Task<Results<Ok<UserResponse>, ProblemHttpResult>> Get(string id, UserDirectory directory, Identities.UserIdentities identities,
+        CancellationToken ct) =>
+        await directory.FindAsync(id, ct) is { } user ? TypedResults.Ok(await identities.WithIdentitiesAsync(user, ct)) : UserErrors.NotFound();
 
     /// <summary>Logto answers 200 (not 201) with the created user; kept for compatibility with its SDKs and recipes.</summary>
     private static async Task<Results<Ok<UserResponse>, ProblemHttpResult>> Create(CreateUserRequest request, UserDirectory directory, CancellationToken ct)

@@ -41,8 +41,12 @@ public sealed class UserDirectory(AccountDbContext db, PasswordHasher hasher, Ph
 
     public static bool IsIdentifierType(string? type) => type is "username" or "email" or "phone";
 
-    /// <summary>Creates the user and its <see cref="UserRegistered"/> event in one transaction (the outbox).</summary>
-    public async Task<Results<Created<UserResponse>, ProblemHttpResult>> CreateAsync(CreateUserRequest request, CancellationToken ct)
+    /// <summary>
+    /// Creates the user and its <see cref="UserRegistered"/> event in one transaction (the outbox); <paramref name="attach"/>
+    /// adds what must exist with the user in that same transaction (a social or SSO identity) or refuses.
+    /// </summary>
+    public async Task<Results<Created<UserResponse>, ProblemHttpResult>> CreateAsync(CreateUserRequest request, CancellationToken ct,
+        Func<User, Task<ProblemHttpResult?>>? attach = null)
     {
         if (Validate(request, out var phone) is { } invalid) return invalid;
         var now = clock.GetUtcNow();
@@ -60,6 +64,11 @@ public sealed class UserDirectory(AccountDbContext db, PasswordHasher hasher, Ph
         if (request.Password is not null) user.PasswordHash = await hasher.HashAsync(request.Password, ct);
 
         db.Users.Add(user);
+        if (attach is not null && await attach(user) is { } refused)
+        {
+            db.ChangeTracker.Clear();
+            return refused;
+        }
         db.AddIntegrationEvent(new UserRegistered(user.Id, user.Username, user.PrimaryEmail, user.PrimaryPhone));
         if (await SaveAsync(ct) is { } raced) return raced;
         return TypedResults.Created($"/api/users/{user.Id}", UserResponse.From(user));
@@ -81,6 +90,8 @@ public sealed class UserDirectory(AccountDbContext db, PasswordHasher hasher, Ph
                 AccountDbContext.UsernameIndex => UserErrors.UsernameInUse(),
                 AccountDbContext.EmailIndex => UserErrors.EmailInUse(),
                 AccountDbContext.PhoneIndex => UserErrors.PhoneInUse(),
+                AccountDbContext.IdentityIndex or AccountDbContext.IdentityKey or AccountDbContext.SsoIdentityIndex
+                    or AccountDbContext.SsoIdentityConnectorIndex => Identities.IdentityRules.AlreadyInUse(),
                 _ => throw new InvalidOperationException("Unexpected unique violation", ex),
             };
         }

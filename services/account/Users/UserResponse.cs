@@ -23,6 +23,11 @@ public sealed record UserResponse(
     bool IsSuspended,
     bool HasPassword)
 {
+    /// <summary>Logto's <c>identities: {target: {userId, details}}</c>; shown by <c>GET /api/users/{id}</c> (omitted where not read).</summary>
+    public Dictionary<string, Identities.IdentityResponse>? Identities { get; init; }
+    /// <summary>Logto's <c>ssoIdentities</c>; shown by <c>GET /api/users/{id}</c> (omitted where not read).</summary>
+    public List<Identities.SsoIdentityResponse>? SsoIdentities { get; init; }
+
     public static UserResponse From(User user) => new(
         user.Id, user.Username, user.PrimaryEmail, user.PrimaryPhone, user.Name, user.Avatar,
         JsonDocument.Parse(user.CustomData).RootElement.Clone(),

@@ -1,7 +1,9 @@
 using Auth.Platform.BuildingBlocks.Messaging;
+using Auth.Platform.Organization.Applications;
 using Auth.Platform.Organization.Invitations;
 using Auth.Platform.Organization.JustInTime;
 using Auth.Platform.Organization.Organizations;
+using Auth.Platform.Organization.SelfService;
 using Auth.Platform.Organization.Template;
 using Auth.Platform.Organization.UserDirectory;
 using Microsoft.EntityFrameworkCore;
@@ -25,6 +27,9 @@ public sealed class OrganizationDbContext(DbContextOptions<OrganizationDbContext
     public DbSet<OrganizationInvitationRole> InvitationRoles => Set<OrganizationInvitationRole>();
     public DbSet<OrganizationJitEmailDomain> JitEmailDomains => Set<OrganizationJitEmailDomain>();
     public DbSet<OrganizationJitRole> JitRoles => Set<OrganizationJitRole>();
+    public DbSet<OrganizationApplication> Applications => Set<OrganizationApplication>();
+    public DbSet<OrganizationApplicationRole> ApplicationRoles => Set<OrganizationApplicationRole>();
+    public DbSet<OrganizationCreationSettings> Settings => Set<OrganizationCreationSettings>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -160,6 +165,41 @@ public sealed class OrganizationDbContext(DbContextOptions<OrganizationDbContext
                 .HasConstraintName("fk_organization_jit_roles_organizations");
             e.HasOne<OrganizationRole>().WithMany().HasForeignKey(x => x.RoleId).OnDelete(DeleteBehavior.Cascade)
                 .HasConstraintName("fk_organization_jit_roles_roles");
+        });
+        modelBuilder.Entity<OrganizationApplication>(e =>
+        {
+            e.ToTable("organization_applications");
+            e.HasKey(x => new { x.OrganizationId, x.ApplicationId });
+            e.Property(x => x.OrganizationId).HasMaxLength(OrganizationIds.Length);
+            e.Property(x => x.ApplicationId).HasMaxLength(21);
+            // signin asks for one application's memberships on every client_credentials organization token.
+            e.HasIndex(x => x.ApplicationId).HasDatabaseName("ix_organization_applications_application_id");
+            e.HasOne<OrganizationEntity>().WithMany().HasForeignKey(x => x.OrganizationId).OnDelete(DeleteBehavior.Cascade)
+                .HasConstraintName("fk_organization_applications_organizations");
+        });
+        modelBuilder.Entity<OrganizationApplicationRole>(e =>
+        {
+            e.ToTable("organization_application_roles");
+            e.HasKey(x => new { x.OrganizationId, x.ApplicationId, x.RoleId });
+            e.Property(x => x.OrganizationId).HasMaxLength(OrganizationIds.Length);
+            e.Property(x => x.ApplicationId).HasMaxLength(21);
+            e.Property(x => x.RoleId).HasMaxLength(OrganizationIds.Length);
+            e.HasIndex(x => x.RoleId).HasDatabaseName("ix_organization_application_roles_role_id");
+            e.HasOne<OrganizationApplication>().WithMany().HasForeignKey(x => new { x.OrganizationId, x.ApplicationId }).OnDelete(DeleteBehavior.Cascade)
+                .HasConstraintName("fk_organization_application_roles_memberships");
+            e.HasOne<OrganizationRole>().WithMany().HasForeignKey(x => x.RoleId).OnDelete(DeleteBehavior.Cascade)
+                .HasConstraintName("fk_organization_application_roles_roles");
+        });
+        modelBuilder.Entity<OrganizationCreationSettings>(e =>
+        {
+            e.ToTable("organization_settings");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).ValueGeneratedNever();
+            e.Property(x => x.OrganizationCreation).HasMaxLength(16);
+            e.Property(x => x.OwnerRoleId).HasMaxLength(OrganizationIds.Length);
+            // A deleted owner role leaves creation allowed, without a role for the creator.
+            e.HasOne<OrganizationRole>().WithMany().HasForeignKey(x => x.OwnerRoleId).OnDelete(DeleteBehavior.SetNull)
+                .HasConstraintName("fk_organization_settings_organization_roles_owner_role_id");
         });
     }
 }

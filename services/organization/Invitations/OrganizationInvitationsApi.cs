@@ -6,6 +6,7 @@ using Auth.Platform.BuildingBlocks.Messaging;
 using Auth.Platform.Organization.Data;
 using Auth.Platform.Organization.Organizations;
 using Auth.Platform.Organization.Template;
+using Auth.Platform.Organization.UserDirectory;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -132,7 +133,7 @@ public static class OrganizationInvitationsApi
     /// Only a Pending invitation changes, and only once: the update is conditional, so two concurrent answers cannot both win.
     /// </summary>
     private static async Task<Results<Ok<InvitationResponse>, ProblemHttpResult>> SetStatus(string id, InvitationStatusRequest request,
-        OrganizationDbContext db, TimeProvider clock, CancellationToken ct)
+        OrganizationDbContext db, AccountUsersClient account, TimeProvider clock, CancellationToken ct)
     {
         if (request.Status is not (InvitationStatus.Accepted or InvitationStatus.Revoked))
             return OrganizationErrors.InvalidInput("status must be Accepted or Revoked.");
@@ -144,7 +145,16 @@ public static class OrganizationInvitationsApi
         if (invitation.Status != InvitationStatus.Pending) return Final(invitation.Status);
         if (request.Status == InvitationStatus.Accepted)
         {
-            var email = await db.DirectoryUsers.Where(u => u.UserId == request.AcceptedUserId).Select(u => u.PrimaryEmail).FirstOrDefaultAsync(ct);
+            // The email account holds now: a copy here would still say what the user had at registration.
+            string? email;
+            try
+            {
+                email = await account.GetPrimaryEmailAsync(request.AcceptedUserId!, ct);
+            }
+            catch (AccountUnavailableException)
+            {
+                return OrganizationErrors.DirectoryUnavailable();
+            }
             if (email is null || !string.Equals(email, invitation.Invitee, StringComparison.OrdinalIgnoreCase))
                 return PlatformProblems.Create(422, "request.invalid_input", "The accepted user must have the invitee's email as primary email.");
         }

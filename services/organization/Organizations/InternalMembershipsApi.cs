@@ -14,6 +14,7 @@ public static class InternalMembershipsApi
     {
         var group = app.MapGroup("/internal/organizations").RequireAuthorization(PlatformPolicies.Internal).WithTags("Internal: organizations");
         group.MapGet("/users/{userId}/memberships", Memberships);
+        group.MapGet("/applications/{applicationId}/memberships", ApplicationMemberships);
         group.MapGet("/scopes", ScopeNames);
         return app;
     }
@@ -36,5 +37,25 @@ public static class InternalMembershipsApi
             .ToLookup(x => x.OrganizationId, x => x.Name);
         return TypedResults.Ok(organizations.Select(o => new MembershipResponse(o.Id, o.IsMfaRequired,
             [.. roles[o.Id].Select(r => r.Name)], [.. scopes[o.Id]])).ToList());
+    }
+
+    /// <summary>
+    /// A machine-to-machine application's memberships, for <c>client_credentials</c> organization tokens: role names and the
+    /// organization scopes they grant. Organization MFA is about users, so <c>isMfaRequired</c> is always false here.
+    /// </summary>
+    private static async Task<Ok<List<MembershipResponse>>> ApplicationMemberships(string applicationId, OrganizationDbContext db, CancellationToken ct)
+    {
+        var organizationIds = await db.Applications.AsNoTracking().Where(a => a.ApplicationId == applicationId)
+            .OrderBy(a => a.OrganizationId).Select(a => a.OrganizationId).ToListAsync(ct);
+        var roles = (await db.ApplicationRoles.AsNoTracking().Where(a => a.ApplicationId == applicationId)
+                .Join(db.Roles, a => a.RoleId, r => r.Id, (a, r) => new { a.OrganizationId, r.Name })
+                .OrderBy(x => x.Name).ToListAsync(ct))
+            .ToLookup(x => x.OrganizationId, x => x.Name);
+        var scopes = (await db.ApplicationRoles.AsNoTracking().Where(a => a.ApplicationId == applicationId)
+                .Join(db.RoleScopes, a => a.RoleId, rs => rs.RoleId, (a, rs) => new { a.OrganizationId, rs.ScopeId })
+                .Join(db.Scopes, x => x.ScopeId, s => s.Id, (x, s) => new { x.OrganizationId, s.Name })
+                .Distinct().OrderBy(x => x.Name).ToListAsync(ct))
+            .ToLookup(x => x.OrganizationId, x => x.Name);
+        return TypedResults.Ok(organizationIds.Select(o => new MembershipResponse(o, false, [.. roles[o]], [.. scopes[o]])).ToList());
     }
 }

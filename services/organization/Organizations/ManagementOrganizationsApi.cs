@@ -131,7 +131,7 @@ public static class ManagementOrganizationsApi
         return p < 1 || size < 1 || size > MaxPageSize ? null : (p, size);
     }
 
-    private static ProblemHttpResult? ValidateName(string? name) =>
+    internal static ProblemHttpResult? ValidateName(string? name) =>
         string.IsNullOrWhiteSpace(name) || name.Trim().Length > MaxName ? OrganizationErrors.InvalidInput($"name must be 1 to {MaxName} characters.") : null;
 
     private static ProblemHttpResult? ValidateDescription(string? description) =>

@@ -18,4 +18,8 @@ public static class OrganizationErrors
         PlatformProblems.Create(422, "entity.relation_foreign_key_not_found", "Some users do not exist.", new { userIds });
 
     public static ProblemHttpResult InvalidInput(string detail) => PlatformProblems.Create(400, "guard.invalid_input", detail);
+
+    /// <summary>account (members' profiles, the invitee's current email) could not answer.</summary>
+    public static ProblemHttpResult DirectoryUnavailable() =>
+        PlatformProblems.Create(503, "request.service_unavailable", "The user directory is unavailable; retry shortly.");
 }

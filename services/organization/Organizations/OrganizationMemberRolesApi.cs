@@ -1,4 +1,5 @@
 using Auth.Platform.Organization.Data;
+using Auth.Platform.Organization.Invitations;
 using Auth.Platform.Organization.Template;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -34,7 +35,7 @@ public static class OrganizationMemberRolesApi
             ?? TemplateRules.ValidateIds(request.OrganizationRoleIds, "organizationRoleIds", allowEmpty: false)) is { } invalid) return invalid;
         var userIds = request.UserIds!.Distinct(StringComparer.Ordinal).ToArray();
         if (await CheckAsync(db, id, userIds, request.OrganizationRoleIds!, ct) is { } problem) return problem;
-        await InsertAsync(db, id, userIds, request.OrganizationRoleIds!, ct);
+        await InsertWithEventsAsync(db, id, userIds, request.OrganizationRoleIds!, ct);
         return TypedResults.Created();
     }
 
@@ -55,8 +56,9 @@ public static class OrganizationMemberRolesApi
         if (await CheckAsync(db, id, [userId], roleIds, ct) is { } problem) return problem;
         await TemplateRules.InTransactionAsync(db, async ct =>
         {
-            await db.MemberRoles.Where(m => m.OrganizationId == id && m.UserId == userId && !roleIds.Contains(m.RoleId)).ExecuteDeleteAsync(ct);
-            await InsertAsync(db, id, [userId], roleIds, ct);
+            var removed = await db.MemberRoles.Where(m => m.OrganizationId == id && m.UserId == userId && !roleIds.Contains(m.RoleId)).ExecuteDeleteAsync(ct);
+            var added = await InsertAsync(db, id, [userId], roleIds, ct);
+            if (removed > 0 || added.Length > 0) await MembershipEvents.AddAsync(db, id, [userId], MembershipChanges.RolesChanged, ct);
         }, ct);
         return TypedResults.NoContent();
     }
@@ -65,16 +67,20 @@ public static class OrganizationMemberRolesApi
     {
         if (TemplateRules.ValidateIds(request.OrganizationRoleIds, "organizationRoleIds", allowEmpty: false) is { } invalid) return invalid;
         if (await CheckAsync(db, id, [userId], request.OrganizationRoleIds!, ct) is { } problem) return problem;
-        await InsertAsync(db, id, [userId], request.OrganizationRoleIds!, ct);
+        await InsertWithEventsAsync(db, id, [userId], request.OrganizationRoleIds!, ct);
         return TypedResults.Created();
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Remove(string id, string userId, string organizationRoleId, OrganizationDbContext db, CancellationToken ct)
     {
         if (await CheckAsync(db, id, [userId], [], ct) is { } problem) return problem;
-        return await db.MemberRoles.Where(m => m.OrganizationId == id && m.UserId == userId && m.RoleId == organizationRoleId).ExecuteDeleteAsync(ct) > 0
-            ? TypedResults.NoContent()
-            : PlatformProblems.Create(404, "entity.not_found", "The member does not hold this role.");
+        return await MembershipEvents.InTransactionAsync(db, async ct =>
+            {
+                if (await db.MemberRoles.Where(m => m.OrganizationId == id && m.UserId == userId && m.RoleId == organizationRoleId).ExecuteDeleteAsync(ct) == 0)
+                    return PlatformProblems.Create(404, "entity.not_found", "The member does not hold this role.");
+                await MembershipEvents.AddAsync(db, id, [userId], MembershipChanges.RolesChanged, ct);
+                return null;
+            }, ct) is { } notHeld ? notHeld : TypedResults.NoContent();
     }
 
     /// <summary>The organization scopes the member's roles grant, each once.</summary>
@@ -114,14 +120,18 @@ public static class OrganizationMemberRolesApi
     }
 
     /// <summary>The roles exist (422 <c>entity.relation_foreign_key_not_found</c>) and are user roles (422 <c>entity.db_constraint_violated</c>).</summary>
-    internal static async Task<ProblemHttpResult?> UserRolesProblemAsync(OrganizationDbContext db, string[] roleIds, CancellationToken ct)
+    internal static Task<ProblemHttpResult?> UserRolesProblemAsync(OrganizationDbContext db, string[] roleIds, CancellationToken ct) =>
+        RolesOfTypeProblemAsync(db, roleIds, OrganizationRoleTypes.User, ct);
+
+    /// <summary>The roles exist (422 <c>entity.relation_foreign_key_not_found</c>) and are of <paramref name="type"/> (422 <c>entity.db_constraint_violated</c>).</summary>
+    internal static async Task<ProblemHttpResult?> RolesOfTypeProblemAsync(OrganizationDbContext db, string[] roleIds, string type, CancellationToken ct)
     {
         if (roleIds.Length == 0) return null;
         var roles = await db.Roles.AsNoTracking().Where(r => roleIds.Contains(r.Id)).Select(r => new { r.Id, r.Type }).ToListAsync(ct);
         if (roleIds.Except(roles.Select(r => r.Id), StringComparer.Ordinal).ToList() is { Count: > 0 } unknown)
             return TemplateRules.UnknownIds("organizationRoleIds", unknown);
-        if (roles.Where(r => r.Type != OrganizationRoleTypes.User).Select(r => r.Id).ToList() is { Count: > 0 } machineRoles)
-            return TemplateRules.RoleTypeMismatch(OrganizationRoleTypes.User, machineRoles);
+        if (roles.Where(r => r.Type != type).Select(r => r.Id).ToList() is { Count: > 0 } otherType)
+            return TemplateRules.RoleTypeMismatch(type, otherType);
         return null;
     }
 
@@ -129,11 +139,18 @@ public static class OrganizationMemberRolesApi
     /// One statement; roles held are kept. Joined with the memberships and roles as they are now, so a member removed or
     /// a role deleted since the checks is simply skipped instead of failing on a foreign key.
     /// </summary>
-    internal static Task InsertAsync(OrganizationDbContext db, string organizationId, string[] userIds, string[] roleIds, CancellationToken ct) =>
-        roleIds.Length == 0 ? Task.CompletedTask : db.Database.ExecuteSqlInterpolatedAsync($"""
+    /// <returns>The users who gained a role.</returns>
+    internal static async Task<string[]> InsertAsync(OrganizationDbContext db, string organizationId, string[] userIds, string[] roleIds, CancellationToken ct) =>
+        roleIds.Length == 0 ? [] : [.. (await db.Database.SqlQuery<string>($"""
             INSERT INTO organization_user_roles (organization_id, user_id, role_id)
             SELECT m.organization_id, m.user_id, r.id FROM organization_users m CROSS JOIN organization_roles r
             WHERE m.organization_id = {organizationId} AND m.user_id = ANY({userIds}) AND r.id = ANY({roleIds})
             ON CONFLICT DO NOTHING
-            """, ct);
+            RETURNING user_id AS "Value"
+            """).ToArrayAsync(ct)).Distinct(StringComparer.Ordinal)];
+
+    /// <summary>Inserts the roles and, in the same transaction, one <c>RolesChanged</c> per member who gained one.</summary>
+    private static Task InsertWithEventsAsync(OrganizationDbContext db, string organizationId, string[] userIds, string[] roleIds, CancellationToken ct) =>
+        TemplateRules.InTransactionAsync(db, async ct =>
+            await MembershipEvents.AddAsync(db, organizationId, await InsertAsync(db, organizationId, userIds, roleIds, ct), MembershipChanges.RolesChanged, ct), ct);
 }

@@ -1,5 +1,9 @@
 using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Auth.Platform.Organization.Data;
+using Auth.Platform.Organization.Invitations;
+using Auth.Platform.Organization.UserDirectory;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -16,6 +20,7 @@ public sealed record OrganizationUsersRequest(string[]? UserIds);
 public static class OrganizationMembersApi
 {
     private const int MaxUserIdsPerRequest = 100;
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
 
     public static IEndpointRouteBuilder MapOrganizationMembersApi(this IEndpointRouteBuilder app)
     {
@@ -37,7 +42,12 @@ public static class OrganizationMembersApi
         var userIds = request.UserIds!.Distinct(StringComparer.Ordinal).ToArray();
         if (!await db.Organizations.AnyAsync(o => o.Id == id, ct)) return OrganizationErrors.NotFound(id);
         if (await UnknownUsersAsync(db, userIds, ct) is { Count: > 0 } unknown) return OrganizationErrors.UnknownUsers(unknown);
-        if (await InsertAsync(db, id, userIds, clock.GetUtcNow(), ct) is { } problem) return problem;
+        if (await MembershipEvents.InTransactionAsync(db, async ct =>
+            {
+                var (added, problem) = await InsertAsync(db, id, userIds, clock.GetUtcNow(), ct);
+                if (problem is null) await MembershipEvents.AddAsync(db, id, added, MembershipChanges.Added, ct);
+                return problem;
+            }, ct) is { } problem) return problem;
         return TypedResults.Created();
     }
 
@@ -48,46 +58,81 @@ public static class OrganizationMembersApi
         var userIds = request.UserIds!.Distinct(StringComparer.Ordinal).ToArray();
         if (!await db.Organizations.AnyAsync(o => o.Id == id, ct)) return OrganizationErrors.NotFound(id);
         if (await UnknownUsersAsync(db, userIds, ct) is { Count: > 0 } unknown) return OrganizationErrors.UnknownUsers(unknown);
-        var strategy = db.Database.CreateExecutionStrategy();
-        return await strategy.ExecuteAsync<Results<NoContent, ProblemHttpResult>>(async ct =>
-        {
-            await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            await db.Members.Where(m => m.OrganizationId == id && !userIds.Contains(m.UserId)).ExecuteDeleteAsync(ct);
-            if (await InsertAsync(db, id, userIds, clock.GetUtcNow(), ct) is { } problem) return problem;
-            await transaction.CommitAsync(ct);
-            return TypedResults.NoContent();
-        }, ct);
+        if (await MembershipEvents.InTransactionAsync(db, async ct =>
+            {
+                var removed = await db.Database.SqlQuery<string>($"""
+                    DELETE FROM organization_users WHERE organization_id = {id} AND NOT (user_id = ANY({userIds})) RETURNING user_id AS "Value"
+                    """).ToListAsync(ct);
+                await MembershipEvents.AddAsync(db, id, removed, MembershipChanges.Removed, ct);
+                var (added, problem) = await InsertAsync(db, id, userIds, clock.GetUtcNow(), ct);
+                if (problem is null) await MembershipEvents.AddAsync(db, id, added, MembershipChanges.Added, ct);
+                return problem;
+            }, ct) is { } problem) return problem;
+        return TypedResults.NoContent();
     }
 
-    private static async Task<Results<Ok<List<OrganizationMemberResponse>>, ProblemHttpResult>> List(
-        string id, [FromQuery] int? page, [FromQuery(Name = "page_size")] int? pageSize, OrganizationDbContext db, HttpResponse response, CancellationToken ct)
+    /// <summary>
+    /// Logto's user objects (read from account now, so a changed email or name shows at once), each with the member's
+    /// <c>organizationRoles</c>; oldest membership first. A member account no longer knows (deleted, its event still in
+    /// flight) is left out of the page.
+    /// </summary>
+    private static async Task<Results<Ok<List<JsonObject>>, ProblemHttpResult>> List(
+        string id, [FromQuery] int? page, [FromQuery(Name = "page_size")] int? pageSize, OrganizationDbContext db, AccountUsersClient account,
+        HttpResponse response, CancellationToken ct)
     {
         if (ManagementOrganizationsApi.Paging(page, pageSize) is not var (p, size))
             return OrganizationErrors.InvalidInput($"page must be >= 1 and page_size between 1 and {ManagementOrganizationsApi.MaxPageSize}.");
         if (!await db.Organizations.AnyAsync(o => o.Id == id, ct)) return OrganizationErrors.NotFound(id);
         var query = db.Members.AsNoTracking().Where(m => m.OrganizationId == id);
         var total = await query.CountAsync(ct);
-        var members = await query.OrderBy(m => m.CreatedAt).ThenBy(m => m.UserId).Skip((p - 1) * size).Take(size).ToListAsync(ct);
+        var userIds = await query.OrderBy(m => m.CreatedAt).ThenBy(m => m.UserId).Skip((p - 1) * size).Take(size).Select(m => m.UserId).ToArrayAsync(ct);
+        Dictionary<string, JsonObject> users;
+        try
+        {
+            users = await account.GetUsersAsync(userIds, ct);
+        }
+        catch (AccountUnavailableException)
+        {
+            return OrganizationErrors.DirectoryUnavailable();
+        }
         response.Headers["Total-Number"] = total.ToString(CultureInfo.InvariantCulture);
-        var roles = await OrganizationMemberRolesApi.RolesOfMembersAsync(db, id, [.. members.Select(m => m.UserId)], ct);
-        return TypedResults.Ok(members.Select(m => new OrganizationMemberResponse(m.UserId, [.. roles[m.UserId]], m.CreatedAt.ToUnixTimeMilliseconds())).ToList());
+        var roles = await OrganizationMemberRolesApi.RolesOfMembersAsync(db, id, userIds, ct);
+        return TypedResults.Ok(userIds.Where(users.ContainsKey).Select(userId =>
+        {
+            var user = users[userId];
+            user["organizationRoles"] = JsonSerializer.SerializeToNode(roles[userId].ToArray(), JsonOptions);
+            return user;
+        }).ToList());
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Remove(string id, string userId, OrganizationDbContext db, CancellationToken ct)
     {
-        if (await db.Members.Where(m => m.OrganizationId == id && m.UserId == userId).ExecuteDeleteAsync(ct) > 0) return TypedResults.NoContent();
-        return await db.Organizations.AnyAsync(o => o.Id == id, ct) ? OrganizationErrors.NotAMember() : OrganizationErrors.NotFound(id);
+        var notMember = await MembershipEvents.InTransactionAsync(db, async ct =>
+        {
+            if (await db.Members.Where(m => m.OrganizationId == id && m.UserId == userId).ExecuteDeleteAsync(ct) == 0) return OrganizationErrors.NotAMember();
+            await MembershipEvents.AddAsync(db, id, [userId], MembershipChanges.Removed, ct);
+            return null;
+        }, ct);
+        if (notMember is null) return TypedResults.NoContent();
+        return await db.Organizations.AnyAsync(o => o.Id == id, ct) ? notMember : OrganizationErrors.NotFound(id);
     }
 
     /// <summary>The user's organizations, each with the user's organization roles in it, as Logto lists them.</summary>
     private static async Task<Results<Ok<List<OrganizationResponse>>, ProblemHttpResult>> UserOrganizations(string userId, OrganizationDbContext db, CancellationToken ct)
     {
+        var organizations = await OrganizationsOfUserAsync(db, userId, ct);
+        if (organizations.Count == 0 && !await db.DirectoryUsers.AnyAsync(u => u.UserId == userId, ct)) return OrganizationErrors.UserNotFound();
+        return TypedResults.Ok(organizations);
+    }
+
+    /// <summary>The user's organizations by name, each with the user's roles in it (also <c>GET /api/my-account/organizations</c>).</summary>
+    internal static async Task<List<OrganizationResponse>> OrganizationsOfUserAsync(OrganizationDbContext db, string userId, CancellationToken ct)
+    {
         var organizations = await db.Members.AsNoTracking().Where(m => m.UserId == userId)
             .Join(db.Organizations, m => m.OrganizationId, o => o.Id, (m, o) => o)
             .OrderBy(o => o.Name).ThenBy(o => o.Id).ToListAsync(ct);
-        if (organizations.Count == 0 && !await db.DirectoryUsers.AnyAsync(u => u.UserId == userId, ct)) return OrganizationErrors.UserNotFound();
         var roles = await OrganizationMemberRolesApi.RolesOfUserAsync(db, userId, ct);
-        return TypedResults.Ok(organizations.Select(o => OrganizationResponse.From(o) with { OrganizationRoles = [.. roles[o.Id]] }).ToList());
+        return [.. organizations.Select(o => OrganizationResponse.From(o) with { OrganizationRoles = [.. roles[o.Id]] })];
     }
 
     private static ProblemHttpResult? ValidateUserIds(string[]? userIds, bool allowEmpty)
@@ -109,23 +154,24 @@ public static class OrganizationMembersApi
     /// One statement, existing memberships kept (no unique-violation race between two adds). The foreign keys still
     /// guard what the checks above read: an organization or user deleted meanwhile is a 404 or 422, not a 500.
     /// </summary>
-    internal static async Task<ProblemHttpResult?> InsertAsync(OrganizationDbContext db, string organizationId, string[] userIds, DateTimeOffset now, CancellationToken ct)
+    internal static async Task<(string[] Added, ProblemHttpResult? Problem)> InsertAsync(OrganizationDbContext db, string organizationId, string[] userIds, DateTimeOffset now, CancellationToken ct)
     {
-        if (userIds.Length == 0) return null;
+        if (userIds.Length == 0) return ([], null);
         try
         {
-            await db.Database.ExecuteSqlInterpolatedAsync($"""
+            var added = await db.Database.SqlQuery<string>($"""
                 INSERT INTO organization_users (organization_id, user_id, created_at)
                 SELECT {organizationId}, u, {now} FROM unnest({userIds}) AS u
                 ON CONFLICT DO NOTHING
-                """, ct);
-            return null;
+                RETURNING user_id AS "Value"
+                """).ToArrayAsync(ct);
+            return (added, null);
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ForeignKeyViolation)
         {
-            return e.ConstraintName == "fk_organization_users_organizations"
-                ? OrganizationErrors.NotFound(organizationId)
-                : OrganizationErrors.UnknownUsers(await UnknownUsersAsync(db, userIds, ct));
+            if (e.ConstraintName == "fk_organization_users_organizations") return ([], OrganizationErrors.NotFound(organizationId));
+            // Inside a transaction the failed statement aborted it: no further query can say which ids are unknown.
+            return ([], OrganizationErrors.UnknownUsers(db.Database.CurrentTransaction is null ? await UnknownUsersAsync(db, userIds, ct) : userIds));
         }
     }
 }

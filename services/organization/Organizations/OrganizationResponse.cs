@@ -27,6 +27,3 @@ public sealed record OrganizationResponse(
 
     private static JsonElement Parse(string json) => JsonDocument.Parse(json).RootElement.Clone();
 }
-
-/// <summary>A member as <c>GET /api/organizations/{id}/users</c> lists it, with the member's organization roles.</summary>
-public sealed record OrganizationMemberResponse(string Id, OrganizationRoleSummary[] OrganizationRoles, long JoinedAt);

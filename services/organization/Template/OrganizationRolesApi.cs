@@ -97,7 +97,7 @@ public static class OrganizationRolesApi
             var value = property.Value;
             if (property.Name != "type" || value.ValueKind != JsonValueKind.String || !OrganizationRoleTypes.All.Contains(value.GetString(), StringComparer.Ordinal))
                 return OrganizationErrors.InvalidInput($"Invalid or unknown property '{property.Name}'.");
-            if (value.GetString() != role.Type && await db.MemberRoles.AnyAsync(m => m.RoleId == id, ct))
+            if (value.GetString() != role.Type && (await db.MemberRoles.AnyAsync(m => m.RoleId == id, ct) || await db.ApplicationRoles.AnyAsync(m => m.RoleId == id, ct)))
                 return TemplateRules.RoleTypeMismatch(role.Type, [id]);
             role.Type = value.GetString()!;
         }

@@ -1,6 +1,8 @@
 using Auth.Platform.BuildingBlocks.Messaging;
 using Auth.Platform.BuildingBlocks.Persistence;
+using Auth.Platform.Organization.Applications;
 using Auth.Platform.Organization.Data;
+using Auth.Platform.Organization.SelfService;
 
 namespace Auth.Platform.Organization.UserDirectory;
 
@@ -9,6 +11,7 @@ public static class OrganizationServices
     public static IHostApplicationBuilder AddOrganizationServices(this IHostApplicationBuilder builder)
     {
         builder.AddPlatformJwtAuthentication();
+        builder.AddUserTokenAuthentication();
         builder.AddPlatformDbContext<OrganizationDbContext>("organizationdb");
         builder.AddPlatformMessaging<OrganizationDbContext>("organization", x =>
         {
@@ -16,6 +19,15 @@ public static class OrganizationServices
             x.AddConsumer<UserDeletedConsumer>();
         });
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddHttpClient(ServiceClientTokenProvider.HttpClientName, c => c.BaseAddress = new Uri(builder.Configuration.GetSigninInternalUrl()));
+        builder.Services.AddSingleton<IServiceTokenProvider>(sp => new ServiceClientTokenProvider(
+            sp.GetRequiredService<IHttpClientFactory>().CreateClient(ServiceClientTokenProvider.HttpClientName),
+            sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddTransient<ServiceTokenHandler>();
+        builder.Services.AddHttpClient<AccountUsersClient>(c => c.BaseAddress = new Uri(builder.Configuration["Organization:AccountUrl"] ?? "http://account"))
+            .AddHttpMessageHandler<ServiceTokenHandler>();
+        builder.Services.AddHttpClient<SigninApplicationsClient>(c => c.BaseAddress = new Uri(builder.Configuration.GetSigninInternalUrl()))
+            .AddHttpMessageHandler<ServiceTokenHandler>();
         return builder;
     }
 }

@@ -20,7 +20,7 @@ public sealed class AccountProblemException(int status, string code, string? det
 }
 
 /// <summary>Typed client of account's <c>/internal/*</c> API (service discovery name <c>http://account</c>).</summary>
-public sealed class AccountClient(HttpClient http)
+public sealed partial class AccountClient(HttpClient http)
 {
     public async Task<AccountUser?> GetUserAsync(string id, CancellationToken ct)
     {

@@ -9,7 +9,7 @@ namespace Auth.Platform.Signin.Connectors;
 public sealed record ConnectorStart(string AuthorizationUri, string ConnectorSessionId);
 public sealed record ConnectorUserInfo(string Id, string? Email, bool EmailVerified, string? Phone, bool PhoneVerified, string? Name, string? Avatar, JsonElement? RawData);
 /// <summary>sso-connector's normalized identity: <c>kind</c> is <c>social</c> or <c>sso</c>; <c>target</c> the social target or the IdP's issuer.</summary>
-public sealed record ConnectorIdentity(string ConnectorId, string Target, string Kind, ConnectorUserInfo UserInfo);
+public sealed record ConnectorIdentity(string ConnectorId, string Target, string Kind, ConnectorUserInfo UserInfo, bool SyncProfile = false);
 public sealed record PublicSocialConnector(string Id, string Target, string ConnectorId, string Platform, JsonElement Name, string Logo, string? LogoDark);
 public sealed record PublicSsoConnector(string Id, string ConnectorName, string Logo, string? DarkLogo);
 public sealed record PublicConnectors(PublicSocialConnector[] SocialConnectors, PublicSsoConnector[] SsoConnectors)
@@ -30,10 +30,13 @@ public sealed class SsoConnectorClient(HttpClient http, IMemoryCache cache)
     /// <summary>The public sign-in experience is fetched by every sign-in page: a connector change shows within this delay.</summary>
     public static readonly TimeSpan PublicListLifetime = TimeSpan.FromSeconds(10);
 
-    public async Task<ConnectorAnswer<ConnectorStart>> StartAsync(string connectorId, string state, string redirectUri, string? scope, CancellationToken ct)
+    /// <param name="idpInitiatedSessionId">The browser's <c>_sso_idp_initiated_session</c> cookie: sso-connector answers with the
+    /// caller's callback instead of the IdP when it names an unsolicited SAML response of this connector.</param>
+    public async Task<ConnectorAnswer<ConnectorStart>> StartAsync(string connectorId, string state, string redirectUri, string? scope, CancellationToken ct,
+        string? idpInitiatedSessionId = null)
     {
         using var response = await http.PostAsJsonAsync($"/internal/connectors/{Uri.EscapeDataString(connectorId)}/authorization-uri",
-            new { state, redirectUri, scope }, ct);
+            new { state, redirectUri, scope, idpInitiatedSessionId }, ct);
         return await ReadAsync<ConnectorStart>(response, ct);
     }
 

@@ -44,6 +44,12 @@ public sealed class Interaction
     /// resumed <c>/oidc/auth</c>, which reads the user for the token and ends the session.
     /// </summary>
     [JsonInclude] public UserSnapshot? User { get; private set; }
+    /// <summary>
+    /// The social or SSO record whose identity is written to the identified user at submit, once MFA and the profile are
+    /// done: a new link (related account, or an account proven another way), or the refreshed details of the identity
+    /// that signed in. Written at submit so an interaction that stops at MFA links nothing.
+    /// </summary>
+    [JsonInclude] public string? IdentityRecordId { get; private set; }
     /// <summary>Second factors: records, and whether this interaction has passed MFA and for which user.</summary>
     public MfaProgress Mfa { get; set; } = new();
     /// <summary>Set by submit: the session it created; the resumed <c>/oidc/auth</c> treats that as a fresh login.</summary>
@@ -80,10 +86,30 @@ public sealed class Interaction
     public void Identify(string userId, FirstFactor? by, UserSnapshot? user = null)
     {
         if (UserId != userId) User = null;
+        IdentityRecordId = null;
         UserId = userId;
         IdentifiedBy = by;
         if (user is not null) RememberUser(user);
         State = InteractionState.Identified;
+    }
+
+    /// <summary>
+    /// A social or SSO record identified the user: the owner of its identity, the related account it links to, or the user
+    /// it created. Its identity is written at submit (<see cref="IdentityRecordId"/>).
+    /// </summary>
+    public void IdentifyByExternalIdentity(string userId, VerificationRecord record, UserSnapshot? user = null)
+    {
+        Identify(userId, new FirstFactor(record.Type, null), user);
+        IdentityRecordId = record.Id;
+    }
+
+    /// <summary>
+    /// The identified user (by password, code, passkey) asks to link a social record of this interaction: the identity is
+    /// theirs at submit even when the IdP's email differs (Logto #7997, #8289). The first factor stays what it was.
+    /// </summary>
+    public void LinkToIdentifiedUser(VerificationRecord record)
+    {
+        if (State == InteractionState.Identified) IdentityRecordId = record.Id;
     }
 
     /// <summary>A second factor (or a passkey) was passed by the identified user.</summary>
@@ -108,6 +134,7 @@ public sealed class Interaction
     private void Forget()
     {
         UserId = null;
+        IdentityRecordId = null;
         IdentifiedBy = null;
         User = null;
         State = InteractionState.Started;
@@ -211,7 +238,8 @@ public sealed class VerificationRecord
 }
 
 /// <summary>An identity asserted by a connector: its target (<c>google</c>, an SSO connector's provider), the connector, and the user info it gave.</summary>
-public sealed record ExternalIdentity(string Target, string ConnectorId, string Subject, JsonElement? UserInfo);
+/// <remarks><c>SyncProfile</c>: the connector copies name and avatar to the user at every sign-in (Logto's <c>syncProfile</c>).</remarks>
+public sealed record ExternalIdentity(string Target, string ConnectorId, string Subject, JsonElement? UserInfo, bool SyncProfile = false);
 
 /// <summary>A second-factor record (<c>Totp</c>, <c>BackupCode</c>, <c>WebAuthn</c>, <c>EmailVerificationCode</c>, <c>PhoneVerificationCode</c>).</summary>
 public sealed class MfaVerificationRecord

@@ -22,7 +22,8 @@ public sealed class ClientCredentialsGrantHandler : IOpenIddictServerHandler<Han
 
     public ValueTask HandleAsync(HandleTokenRequestContext context)
     {
-        if (!context.Request.IsClientCredentialsGrantType()) return ValueTask.CompletedTask;
+        // Organization tokens are OrganizationClientCredentialsHandler's.
+        if (!context.Request.IsClientCredentialsGrantType() || OrganizationClientCredentials.IsOrganizationRequest(context.Request)) return ValueTask.CompletedTask;
         var identity = new ClaimsIdentity(OpenIddict.Server.AspNetCore.OpenIddictServerAspNetCoreDefaults.AuthenticationScheme, Claims.Name, Claims.Role);
         identity.SetClaim(Claims.Subject, context.Request.ClientId);
         identity.SetScopes(context.Request.GetScopes());

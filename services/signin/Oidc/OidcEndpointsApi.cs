@@ -190,8 +190,17 @@ public static class OidcEndpointsApi
         {
             return PlatformProblems.Create(503, "service.unavailable", "The organization service is unavailable; retry shortly.");
         }
+        AccountUserIdentities? identities = null;
+        try
+        {
+            if (scopes.Contains(LogtoScopes.Identities)) identities = await account.GetIdentitiesAsync(user.Id, ct);
+        }
+        catch (Exception e) when (e is HttpRequestException or AccountProblemException)
+        {
+            return PlatformProblems.Create(503, "service.unavailable", "The user directory is unavailable; retry shortly.");
+        }
         // Fresh from account and organization, not from the token: userinfo reflects changes made since sign-in.
-        var claims = UserClaims.For(user, scopes, memberships).Where(c => c.Value is not null).ToDictionary();
+        var claims = UserClaims.For(user, scopes, memberships, identities).Where(c => c.Value is not null).ToDictionary();
         return Results.Json(claims);
     }
 

@@ -59,6 +59,8 @@ public static class OidcServerExtensions
                 o.AddEventHandler(RefreshUserCheckHandler.Descriptor);
                 o.AddEventHandler(OrganizationScopesInAuthorizationRequest.Descriptor);
                 o.AddEventHandler(OrganizationTokenRequestHandler.Descriptor);
+                o.AddEventHandler(OrganizationClientCredentialsScopes.Descriptor);
+                o.AddEventHandler(OrganizationClientCredentialsHandler.Descriptor);
                 o.AddEventHandler(OrganizationAccessTokenHandler.Descriptor);
                 o.AddEventHandler(OrganizationTokenForbiddenStatus.Descriptor);
                 o.AddEventHandler(OrganizationsClaimAsArray.Descriptor);

@@ -12,7 +12,9 @@ public static class UserClaims
     private static readonly JsonElement EmptyArray = JsonDocument.Parse("[]").RootElement.Clone();
 
     /// <param name="memberships">The user's organizations; read only when the organizations or organization roles scope is granted.</param>
-    public static Dictionary<string, object?> For(AccountUser user, IReadOnlyCollection<string> scopes, IReadOnlyCollection<OrganizationMembership>? memberships = null)
+    /// <param name="identities">The user's social and enterprise identities; read only when the <c>identities</c> scope is granted (userinfo).</param>
+    public static Dictionary<string, object?> For(AccountUser user, IReadOnlyCollection<string> scopes, IReadOnlyCollection<OrganizationMembership>? memberships = null,
+        AccountUserIdentities? identities = null)
     {
         var claims = new Dictionary<string, object?> { [Claims.Subject] = user.Id };
         if (scopes.Contains(Scopes.Profile))
@@ -35,13 +37,18 @@ public static class UserClaims
             claims[Claims.PhoneNumberVerified] = user.PrimaryPhone is not null;
         }
         // Logto's extra user scopes. No address is stored (the profile has no address fields yet), so `address` adds
-        // nothing; social/enterprise identities and roles do not exist yet and are given as empty values
-        // so clients can rely on the claim's shape.
+        // nothing; roles do not exist yet and are given as empty values so clients can rely on the claim's shape.
         if (scopes.Contains(LogtoScopes.CustomData)) claims[LogtoClaims.CustomData] = user.CustomData ?? EmptyObject;
         if (scopes.Contains(LogtoScopes.Identities))
         {
-            claims[LogtoClaims.Identities] = EmptyObject;
-            claims[LogtoClaims.SsoIdentities] = EmptyArray;
+            // Logto's shapes: {target: {userId, details}} and [{issuer, identityId, detail}].
+            claims[LogtoClaims.Identities] = identities?.Identities ?? EmptyObject;
+            claims[LogtoClaims.SsoIdentities] = identities is { SsoIdentities.ValueKind: JsonValueKind.Array } known
+                ? JsonSerializer.SerializeToElement(known.SsoIdentities.EnumerateArray().Select(i => new
+                {
+                    issuer = i.GetProperty("issuer").GetString(), identityId = i.GetProperty("identityId").GetString(), detail = i.GetProperty("detail"),
+                }))
+                : EmptyArray;
         }
         if (scopes.Contains(LogtoScopes.Roles)) claims[LogtoClaims.Roles] = EmptyArray;
         if (scopes.Contains(LogtoScopes.Organizations))

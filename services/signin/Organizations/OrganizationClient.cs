@@ -15,11 +15,18 @@ public sealed class OrganizationClient(HttpClient http)
     /// Throws <see cref="OrganizationUnavailableException"/> whenever organization cannot answer: refused connection,
     /// timeout or open circuit (the resilience handler's own exceptions), or an error status.
     /// </summary>
-    public async Task<OrganizationMembership[]> GetMembershipsAsync(string userId, CancellationToken ct)
+    public Task<OrganizationMembership[]> GetMembershipsAsync(string userId, CancellationToken ct) =>
+        ReadMembershipsAsync($"/internal/organizations/users/{Uri.EscapeDataString(userId)}/memberships", ct);
+
+    /// <summary>A machine-to-machine application's memberships (client_credentials organization tokens). Throws like <see cref="GetMembershipsAsync"/>.</summary>
+    public Task<OrganizationMembership[]> GetApplicationMembershipsAsync(string applicationId, CancellationToken ct) =>
+        ReadMembershipsAsync($"/internal/organizations/applications/{Uri.EscapeDataString(applicationId)}/memberships", ct);
+
+    private async Task<OrganizationMembership[]> ReadMembershipsAsync(string path, CancellationToken ct)
     {
         try
         {
-            using var response = await http.GetAsync($"/internal/organizations/users/{Uri.EscapeDataString(userId)}/memberships", ct);
+            using var response = await http.GetAsync(path, ct);
             if (!response.IsSuccessStatusCode)
             {
                 var problem = await InternalProblem.ReadAsync(response, ct);

@@ -8,7 +8,8 @@ namespace Auth.Platform.SsoConnector.ExternalAuth;
 /// user is. <c>emailVerified</c> is true only when the provider vouches for the address (or the connector is told to
 /// trust it, <c>trustUnverifiedEmail</c>); signin links and registers from this and nothing else.
 /// </summary>
-public sealed record ExternalIdentity(string ConnectorId, string Target, string Kind, ExternalUserInfo UserInfo);
+/// <remarks><c>syncProfile</c>: the connector's setting, so signin copies name and avatar at every sign-in (Logto's rule).</remarks>
+public sealed record ExternalIdentity(string ConnectorId, string Target, string Kind, ExternalUserInfo UserInfo, bool SyncProfile = false);
 
 public sealed record ExternalUserInfo(string Id, string? Email, bool EmailVerified, string? Phone, bool PhoneVerified, string? Name, string? Avatar, JsonObject RawData);
 

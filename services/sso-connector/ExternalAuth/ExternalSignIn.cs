@@ -15,11 +15,13 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace Auth.Platform.SsoConnector.ExternalAuth;
 
-public sealed record StartRequest(string? State, string? RedirectUri, string? Scope);
+/// <param name="IdpInitiatedSessionId">The browser's <c>_sso_idp_initiated_session</c> cookie, which signin forwards: an
+/// unsolicited SAML response of this connector waiting for the sign-in it started.</param>
+public sealed record StartRequest(string? State, string? RedirectUri, string? Scope, string? IdpInitiatedSessionId = null);
 public sealed record StartResponse(string AuthorizationUri, string ConnectorSessionId);
 
 /// <summary>A configured connector, ready for a sign-in: its kind, the identity namespace, and how to reach the provider.</summary>
-public sealed record ResolvedConnector(string Id, string Kind, string Target, ExternalProviderSettings? Oidc, EnterpriseConnector? Saml);
+public sealed record ResolvedConnector(string Id, string Kind, string Target, ExternalProviderSettings? Oidc, EnterpriseConnector? Saml, bool SyncProfile = false);
 
 /// <summary>
 /// The OpenID Connect / OAuth 2.0 client side of social and enterprise sign-in: authorization request with PKCE (S256)
@@ -39,13 +41,13 @@ public sealed class ExternalSignIn(SsoConnectorDbContext db, ConnectorConfigVaul
         if (await db.Connectors.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct) is { } social)
         {
             var factory = ConnectorFactories.Find(social.ConnectorId)!;
-            return new(social.Id, IdentityKinds.Social, social.Target, ExternalProviderSettings.FromSocial(factory, vault.Open(social.Config, social.Secrets)), null);
+            return new(social.Id, IdentityKinds.Social, social.Target, ExternalProviderSettings.FromSocial(factory, vault.Open(social.Config, social.Secrets)), null, social.SyncProfile);
         }
         if (await db.SsoConnectors.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct) is { } sso && SsoConnectorProviders.Find(sso.ProviderName) is { } provider)
         {
-            if (provider.IsSaml) return new(sso.Id, IdentityKinds.Sso, "", null, sso);
+            if (provider.IsSaml) return new(sso.Id, IdentityKinds.Sso, "", null, sso, sso.SyncProfile);
             var settings = ExternalProviderSettings.FromEnterpriseOidc(provider.FixedIssuer, vault.Open(sso.Config, sso.Secrets));
-            return new(sso.Id, IdentityKinds.Sso, settings.Issuer ?? "", settings, null);
+            return new(sso.Id, IdentityKinds.Sso, settings.Issuer ?? "", settings, null, sso.SyncProfile);
         }
         return null;
     }
@@ -59,7 +61,9 @@ public sealed class ExternalSignIn(SsoConnectorDbContext db, ConnectorConfigVaul
         if (request.Scope is { } extra && (extra.Length > 1024 || !HostileText.IsStorable(extra)))
             return PlatformProblems.Create(400, "guard.invalid_input", "scope is invalid.");
         if (await FindConnectorAsync(connectorId, ct) is not { } connector) return InvalidConnector(connectorId);
-        if (connector.Saml is { } samlConnector) return await saml.StartAsync(samlConnector, request.State, request.RedirectUri, ct);
+        if (connector.Saml is { } samlConnector)
+            return await saml.ResumeIdpInitiatedAsync(connector.Id, request.IdpInitiatedSessionId, request.State, request.RedirectUri)
+                ?? await saml.StartAsync(samlConnector, request.State, request.RedirectUri, ct);
 
         var settings = connector.Oidc!;
         var resolved = await ResolveAsync(settings, ct);
@@ -136,7 +140,7 @@ public sealed class ExternalSignIn(SsoConnectorDbContext db, ConnectorConfigVaul
             if (Text(data, "user") is { } appleUser && TryParseObject(appleUser) is { } user && user["name"] is JsonObject name)
                 claims["name"] = $"{Text(name, "firstName")} {Text(name, "lastName")}".Trim();
             raw = claims;
-            return new ExternalIdentity(connector.Id, connector.Target, connector.Kind, FromOidcClaims(claims, settings.TrustUnverifiedEmail));
+            return new ExternalIdentity(connector.Id, connector.Target, connector.Kind, FromOidcClaims(claims, settings.TrustUnverifiedEmail), connector.SyncProfile);
         }
 
         if (Text(tokens.Value!, "access_token") is not { } token)
@@ -147,7 +151,7 @@ public sealed class ExternalSignIn(SsoConnectorDbContext db, ConnectorConfigVaul
         var mapped = FromProfileMap(claims, settings.ProfileMap, settings.TrustUnverifiedEmail);
         return mapped is null
             ? PlatformProblems.Create(400, "connector.invalid_response", "The provider's profile has no user id.")
-            : new ExternalIdentity(connector.Id, connector.Target, connector.Kind, mapped);
+            : new ExternalIdentity(connector.Id, connector.Target, connector.Kind, mapped, connector.SyncProfile);
     }
 
     /// <summary>The provider's endpoints: from the preset/config for OAuth 2.0, from the discovery document for OIDC.</summary>

@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Auth.Platform.SsoConnector.ExternalAuth;
 
-public sealed record InternalAuthorizationUriRequest(string? State, string? RedirectUri, string? Scope = null);
+public sealed record InternalAuthorizationUriRequest(string? State, string? RedirectUri, string? Scope = null, string? IdpInitiatedSessionId = null);
 public sealed record InternalVerifyRequest(string? ConnectorSessionId, JsonObject? ConnectorData);
 public sealed record ConnectorIdsResponse(string[] ConnectorIds);
 /// <summary>What the public sign-in experience shows of the connectors (Logto's <c>socialConnectors</c> / <c>ssoConnectors</c> items); no config.</summary>
@@ -33,7 +33,7 @@ public static class InternalConnectorsApi
     private static async Task<Results<Ok<StartResponse>, ProblemHttpResult>> AuthorizationUri(string connectorId, InternalAuthorizationUriRequest body,
         ExternalSignIn signIn, CancellationToken ct)
     {
-        var started = await signIn.StartAsync(connectorId, new StartRequest(body.State, body.RedirectUri, body.Scope), ct);
+        var started = await signIn.StartAsync(connectorId, new StartRequest(body.State, body.RedirectUri, body.Scope, body.IdpInitiatedSessionId), ct);
         return started.Problem is { } problem ? problem : TypedResults.Ok(started.Value!);
     }
 

@@ -23,6 +23,22 @@ public sealed class SamlServiceProvider(SsoConnectorDbContext db, ConnectorConfi
 {
     public const string IdpInitiatedSessionCookie = "_sso_idp_initiated_session";
 
+    /// <summary>
+    /// The IdP-initiated hand-off: when the browser brings the id of an unsolicited response this connector validated (the
+    /// <c>_sso_idp_initiated_session</c> cookie, forwarded by signin), the sign-in needs no AuthnRequest: the "authorization
+    /// URI" is the caller's own callback, exactly as the ACS answers a solicited response, and verify then takes the
+    /// waiting identity (once: the session is taken). Anything else (no cookie, expired, another connector's, an SP-initiated
+    /// session) is null: the normal AuthnRequest follows.
+    /// </summary>
+    public async Task<Outcome<StartResponse>?> ResumeIdpInitiatedAsync(string connectorId, string? pendingId, string state, string redirectUri)
+    {
+        if (!ConnectorIds.IsWellFormed(pendingId) || await sessions.PeekAsync(pendingId!) is not { Identity: not null, SamlRequestId: null, State: "" } pending
+            || pending.ConnectorId != connectorId) return null;
+        var back = Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString(redirectUri,
+            new Dictionary<string, string?> { ["state"] = state, ["connectorSessionId"] = pendingId });
+        return new StartResponse(back, pendingId!);
+    }
+
     public async Task<Outcome<StartResponse>> StartAsync(EnterpriseConnector connector, string state, string redirectUri, CancellationToken ct)
     {
         var config = vault.Open(connector.Config, connector.Secrets);
@@ -113,7 +129,8 @@ public sealed class SamlServiceProvider(SsoConnectorDbContext db, ConnectorConfi
             return PlatformProblems.Create(400, "connector.invalid_response", "This assertion has already been used.", new { reason = "assertion_replayed" });
 
         var domains = await db.SsoConnectorDomains.AsNoTracking().Where(d => d.ConnectorId == connectorId).Select(d => d.Domain).ToListAsync(ct);
-        var identity = new ExternalIdentity(connector.Id, idp.EntityId, IdentityKinds.Sso, SamlAttributeMapping.ToUserInfo(assertion, config, domains));
+        var identity = new ExternalIdentity(connector.Id, idp.EntityId, IdentityKinds.Sso, SamlAttributeMapping.ToUserInfo(assertion, config, domains),
+            connector.SyncProfile);
 
         if (session is not null)
         {

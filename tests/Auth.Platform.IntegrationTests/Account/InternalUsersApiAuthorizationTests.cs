@@ -18,6 +18,10 @@ public sealed class InternalUsersApiAuthorizationTests(PlatformStackFixture fixt
         { "account", "GET /internal/users/abcdefghijkl", null },
         { "account", "GET /internal/users/lookup?type=username&value=x", null },
         { "account", "POST /internal/users/abcdefghijkl/sign-in", null },
+        { "account", "GET /internal/identities/lookup?target=google&identityId=x", null },
+        { "account", "GET /internal/sso-identities/lookup?issuer=https://idp&identityId=x", null },
+        { "account", "PUT /internal/users/abcdefghijkl/identities/google", """{"identityId":"x"}""" },
+        { "account", "POST /internal/users/with-identity", """{"username":"x","identity":{"target":"google","identityId":"x"}}""" },
         { "notification", "GET /internal/recipients/abcdefghijkl", null },
         { "notification", "POST /internal/verification-codes", """{"purpose":"SignIn","channel":"email","recipient":"a@b.co","interactionId":"i"}""" },
         { "notification", "POST /internal/verification-codes/verify", """{"verificationCodeId":"x","recipient":"a@b.co","code":"123456"}""" },
@@ -25,6 +29,9 @@ public sealed class InternalUsersApiAuthorizationTests(PlatformStackFixture fixt
         { "organization", "GET /internal/user-directory/abcdefghijkl", null },
         { "organization", "GET /internal/organizations/users/abcdefghijkl/memberships", null },
         { "signin", "POST /internal/password-policy/check", """{"password":"x"}""" },
+        { "organization", "GET /internal/organizations/applications/abcdefghijklmnopqrstu/memberships", null },
+        { "account", "POST /internal/users/batch", """{"ids":["abcdefghijkl"]}""" },
+        { "signin", "POST /internal/applications/batch", """{"ids":["abcdefghijklmnopqrstu"]}""" },
     };
 
     [Theory]

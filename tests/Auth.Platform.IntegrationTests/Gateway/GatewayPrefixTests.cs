@@ -45,6 +45,8 @@ public sealed class GatewayPrefixTests(PlatformStackFixture fixture) : IDisposab
         ["/api/users/{userId}/logto-configs"] = ("GET", "/api/users/u1/logto-configs"),
         ["/api/applications/{applicationId}/backchannel-logout-deliveries"] = ("GET", "/api/applications/a1/backchannel-logout-deliveries"),
         ["/api/users/{userId}/organizations"] = ("GET", "/api/users/u1/organizations"),
+        ["/api/organization-settings"] = ("GET", "/api/organization-settings"),
+        ["/api/my-account/organizations"] = ("GET", "/api/my-account/organizations"),
     };
 
     private readonly HttpClient _client = new(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = fixture.Stack.GatewayUrl };

@@ -21,13 +21,31 @@ public sealed class ExternalExperience(PlatformStack stack, SocialIdpFixture idp
 
     public void Dispose() => Browser.Dispose();
 
-    public async Task StartInteractionAsync(string @event = "SignIn")
+    public Task StartInteractionAsync(string @event = "SignIn") => StartInteractionAsync(@event, "openid profile offline_access");
+
+    /// <summary>An <c>/oidc/auth</c> request of a new SPA (its id and PKCE verifier kept for <see cref="SubmitAndRedeemAsync"/>), then the event.</summary>
+    public async Task StartInteractionAsync(string @event, string scope)
     {
         var app = await Browser.CreateApplicationAsync("SPA", Callback);
-        using (await Browser.GetAsync(SigninClient.AuthorizePath(app.GetProperty("id").GetString()!, Callback, SigninClient.NewPkce().Challenge))) { }
+        ClientId = app.GetProperty("id").GetString()!;
+        (_verifier, var challenge) = SigninClient.NewPkce();
+        using (await Browser.GetAsync(SigninClient.AuthorizePath(ClientId, Callback, challenge, scope))) { }
         using var put = await Browser.ExperienceAsync(HttpMethod.Put, "", new { interactionEvent = @event });
         Assert.Equal(HttpStatusCode.NoContent, put.StatusCode);
     }
+
+    public string ClientId { get; private set; } = "";
+    private string _verifier = "";
+
+    /// <summary>Submit → the resumed <c>/oidc/auth</c> → the code redeemed at <c>/oidc/token</c>: the tokens.</summary>
+    public async Task<JsonElement> SubmitAndRedeemAsync()
+    {
+        var code = await Browser.SubmitAndFollowAsync(Callback);
+        return await Browser.RedeemAsync(ClientId, code, Callback, _verifier);
+    }
+
+    public Task<HttpResponseMessage> IdentifyAsync(string verificationId, bool linkSocialIdentity) =>
+        Browser.ExperienceAsync(HttpMethod.Post, "/identification", new { verificationId, linkSocialIdentity });
 
     /// <summary><c>POST /api/experience/verification/{method}/{connectorId}/authorization-uri</c>; asserts 200.</summary>
     public async Task<(string AuthorizationUri, string VerificationId)> AuthorizationUriAsync(string method, string connectorId, string state = "ui-state")

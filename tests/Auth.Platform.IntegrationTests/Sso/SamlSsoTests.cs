@@ -419,6 +419,118 @@ public sealed class SamlSsoTests(PlatformStackFixture fixture) : IAsyncLifetime
         Assert.Equal($"https://app.example/sso-callback?ssoConnectorId={connectorId}", accepted.Headers.Location!.ToString());
     }
 
+    /// <summary>
+    /// Option B end to end (issue 12 pt 6): samlify's unsolicited response at the ACS → the platform's own <c>/oidc/auth</c>
+    /// (cookie jar) → the Experience's SSO verification finds the waiting assertion (no AuthnRequest) → JIT user → submit →
+    /// code redeemed at <c>/oidc/token</c> by the default (Traditional) application. The waiting assertion serves once.
+    /// </summary>
+    [Fact]
+    public async Task IdpInitiated_OptionB_SignsTheUserInThroughTheAuthorizationRequest_WithoutAnotherIdpRoundTrip_AndOnlyOnce()
+    {
+        var (connectorId, metadata) = await SamlConnectorAsync();
+        using var browser = new Signin.SigninClient(fixture.Stack.GatewayUrl, fixture.Stack.ManagementClient);
+        var app = await browser.CreateApplicationAsync("Traditional", AppCallback);
+        var (clientId, secret) = (app.GetProperty("id").GetString()!, app.GetProperty("secret").GetString()!);
+        await PutIdpInitiatedConfigAsync(connectorId, new
+        {
+            defaultApplicationId = clientId, autoSendAuthorizationRequest = true, redirectUri = AppCallback, authParameters = new { scope = "openid profile identities" },
+        });
+        var nameId = "idp-init-" + Guid.NewGuid().ToString("N")[..10] + "@corp.test";
+
+        using var acs = await PostAcsAsync(browser, connectorId, await IdpResponseAsync(metadata, inResponseTo: null, nameId));
+        Assert.True(acs.StatusCode == HttpStatusCode.Redirect, await acs.Content.ReadAsStringAsync(Ct));
+        using (await browser.GetAsync(acs.Headers.Location!.ToString())) { }
+        var verificationId = await VerifyWaitingAssertionAsync(browser, connectorId);
+        using (var identified = await browser.ExperienceAsync(HttpMethod.Post, "/identification", new { verificationId }))
+            Assert.True(identified.StatusCode == HttpStatusCode.NoContent, await identified.Content.ReadAsStringAsync(Ct));
+        var code = await browser.SubmitAndFollowAsync(AppCallback);
+        var tokens = await browser.TokenAsync(("grant_type", "authorization_code"), ("client_id", clientId), ("client_secret", secret),
+            ("code", code), ("redirect_uri", AppCallback));
+
+        var userId = Signin.SigninClient.Payload(tokens.GetProperty("id_token").GetString()!).GetProperty("sub").GetString()!;
+        var sso = Assert.Single((await ReadUserAsync(fixture.Stack, userId)).GetProperty("ssoIdentities").EnumerateArray());
+        Assert.Equal(_idpEntityId, sso.GetProperty("issuer").GetString());
+        Assert.Equal(nameId, sso.GetProperty("identityId").GetString());
+        // The identities scope's claims at userinfo (Logto's shape).
+        using (var userinfo = new HttpRequestMessage(HttpMethod.Get, "/oidc/me"))
+        {
+            userinfo.Headers.Authorization = new("Bearer", tokens.GetProperty("access_token").GetString());
+            using var answer = await browser.Http.SendAsync(userinfo, Ct);
+            var claims = await ReadJsonAsync(answer);
+            Assert.True(answer.IsSuccessStatusCode, claims.ToString());
+            var claim = Assert.Single(claims.GetProperty("sso_identities").EnumerateArray());
+            Assert.Equal(nameId, claim.GetProperty("identityId").GetString());
+            Assert.Equal(_idpEntityId, claim.GetProperty("issuer").GetString());
+        }
+
+        // Once: the next interaction of the same browser goes to the IdP again.
+        using (await browser.GetAsync(Signin.SigninClient.AuthorizePath(clientId, AppCallback, null, "openid", "&prompt=login"))) { }
+        var (again, _) = await AuthorizationUriAsync(browser, connectorId);
+        Assert.StartsWith("https://idp.saml.test/sso?SAMLRequest=", again);
+    }
+
+    /// <summary>Option A: the application's callback gets the connector id and starts a normal authorization request with
+    /// <c>direct_sign_in=sso:{id}</c>; the interaction it starts signs the user in with the waiting assertion.</summary>
+    [Fact]
+    public async Task IdpInitiated_OptionA_TheApplicationsOwnAuthorizationRequest_SignsTheUserInWithTheWaitingAssertion()
+    {
+        var (connectorId, metadata) = await SamlConnectorAsync();
+        using var browser = new Signin.SigninClient(fixture.Stack.GatewayUrl, fixture.Stack.ManagementClient);
+        var app = await browser.CreateApplicationAsync("SPA", AppCallback);
+        var clientId = app.GetProperty("id").GetString()!;
+        await PutIdpInitiatedConfigAsync(connectorId, new { defaultApplicationId = clientId, clientIdpInitiatedAuthCallbackUri = "https://app.example/sso-callback" });
+        var nameId = "idp-init-a-" + Guid.NewGuid().ToString("N")[..10] + "@corp.test";
+
+        using var acs = await PostAcsAsync(browser, connectorId, await IdpResponseAsync(metadata, inResponseTo: null, nameId));
+        Assert.Equal(HttpStatusCode.Redirect, acs.StatusCode);
+        // The application's callback: it reads the connector id and signs in with it as the hint.
+        var hinted = QueryHelpers.ParseQuery(acs.Headers.Location!.Query)["ssoConnectorId"].ToString();
+        Assert.Equal(connectorId, hinted);
+        var (verifier, challenge) = Signin.SigninClient.NewPkce();
+        using (await browser.GetAsync(Signin.SigninClient.AuthorizePath(clientId, AppCallback, challenge, "openid", $"&prompt=login&direct_sign_in=sso%3A{hinted}"))) { }
+        var verificationId = await VerifyWaitingAssertionAsync(browser, connectorId);
+        using (var identified = await browser.ExperienceAsync(HttpMethod.Post, "/identification", new { verificationId }))
+            Assert.Equal(HttpStatusCode.NoContent, identified.StatusCode);
+        var tokens = await browser.RedeemAsync(clientId, await browser.SubmitAndFollowAsync(AppCallback), AppCallback, verifier);
+
+        var userId = Signin.SigninClient.Payload(tokens.GetProperty("id_token").GetString()!).GetProperty("sub").GetString()!;
+        Assert.Equal(nameId, Assert.Single((await ReadUserAsync(fixture.Stack, userId)).GetProperty("ssoIdentities").EnumerateArray())
+            .GetProperty("identityId").GetString());
+    }
+
+    private const string AppCallback = "http://127.0.0.1:5998/app/callback";
+
+    private async Task PutIdpInitiatedConfigAsync(string connectorId, object config)
+    {
+        using var put = await _api.Management.PutAsync($"/api/sso-connectors/{connectorId}/idp-initiated-auth-config", System.Net.Http.Json.JsonContent.Create(config), Ct);
+        Assert.True(put.StatusCode == HttpStatusCode.OK, await put.Content.ReadAsStringAsync(Ct));
+    }
+
+    /// <summary>The IdP's POST through the user's browser (its cookie jar keeps <c>_sso_idp_initiated_session</c>).</summary>
+    private static Task<HttpResponseMessage> PostAcsAsync(Signin.SigninClient browser, string connectorId, string samlResponse) =>
+        browser.Http.PostAsync($"/api/authn/single-sign-on/saml/{connectorId}", new FormUrlEncodedContent(new Dictionary<string, string> { ["SAMLResponse"] = samlResponse }), Ct);
+
+    private static async Task<(string AuthorizationUri, string VerificationId)> AuthorizationUriAsync(Signin.SigninClient browser, string connectorId)
+    {
+        using var start = await browser.ExperienceAsync(HttpMethod.Post, $"/verification/sso/{connectorId}/authorization-uri",
+            new { state = "ui-state", redirectUri = $"{browser.PublicUrl}/callback/{connectorId}" });
+        var body = await ReadJsonAsync(start);
+        Assert.True(start.IsSuccessStatusCode, body.ToString());
+        return (body.GetProperty("authorizationUri").GetString()!, body.GetProperty("verificationId").GetString()!);
+    }
+
+    /// <summary>What the hosted UI does on <c>direct_sign_in=sso:{id}</c>: the authorization URI is its own callback (no IdP), then verify.</summary>
+    private static async Task<string> VerifyWaitingAssertionAsync(Signin.SigninClient browser, string connectorId)
+    {
+        var (uri, verificationId) = await AuthorizationUriAsync(browser, connectorId);
+        Assert.StartsWith($"{browser.PublicUrl}/callback/{connectorId}?", uri);
+        var callback = QueryHelpers.ParseQuery(new Uri(uri).Query);
+        Assert.Equal("ui-state", callback["state"].ToString());
+        using var verify = await browser.ExperienceAsync(HttpMethod.Post, $"/verification/sso/{connectorId}/verify", new { connectorData = new { }, verificationId });
+        Assert.True(verify.IsSuccessStatusCode, await verify.Content.ReadAsStringAsync(Ct));
+        return verificationId;
+    }
+
     [Fact]
     public async Task Acs_UnsolicitedResponse_CarryingAnInResponseTo_IsRefused()
     {

@@ -8,37 +8,23 @@ namespace Auth.Platform.IntegrationTests.Sso;
 /// <c>/api/experience/verification/{social|sso}/{connectorId}/authorization-uri|verify</c>) through the gateway, against npm
 /// oidc-provider as the social provider and as the enterprise OIDC IdP. Refusals keep Logto's codes, never a 500.
 /// </summary>
-public sealed class SocialExperienceTests(PlatformStackFixture fixture, SocialIdpFixture idp) : IAsyncLifetime, IClassFixture<SocialIdpFixture>
+public sealed class SocialExperienceTests(PlatformStackFixture fixture, SocialIdpFixture idp)
+    : ExternalExperienceTestBase(fixture, idp), IClassFixture<SocialIdpFixture>
 {
-    private SsoApi _api = null!;
-    private ExternalExperience _ui = null!;
-
-    public async ValueTask InitializeAsync()
-    {
-        _api = await SsoApi.CreateAsync(fixture.Stack);
-        _ui = new ExternalExperience(fixture.Stack, idp);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _ui.Dispose();
-        await _api.DisposeAsync();
-    }
-
     [Fact]
     public async Task SocialAuthorizationUri_AnswersTheProvidersUrlWithPkceAndNonce_AndAVerificationId()
     {
-        var connectorId = await ExternalExperience.SocialConnectorAsync(_api, idp);
-        await _ui.StartInteractionAsync();
+        var connectorId = await ExternalExperience.SocialConnectorAsync(Api, Idp);
+        await Ui.StartInteractionAsync();
 
-        var (uri, verificationId) = await _ui.AuthorizationUriAsync("social", connectorId, state: "the-ui-state");
+        var (uri, verificationId) = await Ui.AuthorizationUriAsync("social", connectorId, state: "the-ui-state");
 
-        Assert.StartsWith(idp.Issuer + "/auth?", uri);
+        Assert.StartsWith(Idp.Issuer + "/auth?", uri);
         var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(new Uri(uri).Query);
         Assert.Equal("the-ui-state", query["state"].ToString());
         Assert.Equal("S256", query["code_challenge_method"].ToString());
         Assert.False(string.IsNullOrEmpty(query["nonce"].ToString()));
-        using var interaction = await _ui.Browser.ExperienceAsync(HttpMethod.Get, "/interaction");
+        using var interaction = await Ui.Browser.ExperienceAsync(HttpMethod.Get, "/interaction");
         var records = (await ExternalExperience.ReadAsync(interaction)).GetProperty("verificationRecords").EnumerateArray();
         Assert.Contains(records, r => r.GetProperty("id").GetString() == verificationId && r.GetProperty("type").GetString() == "Social");
     }
@@ -48,74 +34,63 @@ public sealed class SocialExperienceTests(PlatformStackFixture fixture, SocialId
     [InlineData("sso")]
     public async Task Verify_AfterTheIdpLogin_AnswersTheVerificationId_AndAReplayedCallbackIsRefused(string method)
     {
-        var connectorId = method == "social" ? await ExternalExperience.SocialConnectorAsync(_api, idp) : await ExternalExperience.SsoConnectorAsync(_api, idp);
-        await _ui.StartInteractionAsync();
-        var (uri, verificationId) = await _ui.AuthorizationUriAsync(method, connectorId);
-        var callback = await _ui.SignInAtIdpAsync(uri, "bob");
+        var connectorId = method == "social" ? await ExternalExperience.SocialConnectorAsync(Api, Idp) : await ExternalExperience.SsoConnectorAsync(Api, Idp);
+        await Ui.StartInteractionAsync();
+        var (uri, verificationId) = await Ui.AuthorizationUriAsync(method, connectorId);
+        var callback = await Ui.SignInAtIdpAsync(uri, "bob");
 
-        using (var verified = await _ui.VerifyAsync(method, connectorId, verificationId, callback))
+        using (var verified = await Ui.VerifyAsync(method, connectorId, verificationId, callback))
             Assert.True(verified.IsSuccessStatusCode, await verified.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
 
-        await AssertProblemAsync(await _ui.VerifyAsync(method, connectorId, verificationId, callback), 400, "session.connector_session_not_found");
+        await AssertProblemAsync(await Ui.VerifyAsync(method, connectorId, verificationId, callback), 400, "session.connector_session_not_found");
     }
 
     [Fact]
     public async Task Verify_WithAForgedState_Returns400InvalidRequestParameters()
     {
-        var connectorId = await ExternalExperience.SocialConnectorAsync(_api, idp);
-        await _ui.StartInteractionAsync();
-        var (uri, verificationId) = await _ui.AuthorizationUriAsync("social", connectorId);
-        var callback = await _ui.SignInAtIdpAsync(uri, "frank");
+        var connectorId = await ExternalExperience.SocialConnectorAsync(Api, Idp);
+        await Ui.StartInteractionAsync();
+        var (uri, verificationId) = await Ui.AuthorizationUriAsync("social", connectorId);
+        var callback = await Ui.SignInAtIdpAsync(uri, "frank");
         callback["state"] = "an-attackers-state";
 
-        await AssertProblemAsync(await _ui.VerifyAsync("social", connectorId, verificationId, callback), 400, "connector.invalid_request_parameters");
+        await AssertProblemAsync(await Ui.VerifyAsync("social", connectorId, verificationId, callback), 400, "connector.invalid_request_parameters");
     }
 
     [Fact]
     public async Task SocialVerify_OfAnSsoConnector_Returns404InvalidConnectorId()
     {
-        var ssoConnectorId = await ExternalExperience.SsoConnectorAsync(_api, idp);
-        await _ui.StartInteractionAsync();
-        var (uri, verificationId) = await _ui.AuthorizationUriAsync("social", ssoConnectorId);
+        var ssoConnectorId = await ExternalExperience.SsoConnectorAsync(Api, Idp);
+        await Ui.StartInteractionAsync();
+        var (uri, verificationId) = await Ui.AuthorizationUriAsync("social", ssoConnectorId);
 
-        await AssertProblemAsync(await _ui.VerifyAsync("social", ssoConnectorId, verificationId, await _ui.SignInAtIdpAsync(uri, "gina")), 404,
+        await AssertProblemAsync(await Ui.VerifyAsync("social", ssoConnectorId, verificationId, await Ui.SignInAtIdpAsync(uri, "gina")), 404,
             "session.invalid_connector_id");
     }
 
     [Fact]
     public async Task Verify_WithTheVerificationIdOfAnotherConnector_Returns400ConnectorIdMismatch()
     {
-        var (connectorA, connectorB) = (await ExternalExperience.SocialConnectorAsync(_api, idp), await ExternalExperience.SocialConnectorAsync(_api, idp));
-        await _ui.StartInteractionAsync();
-        var (uri, verificationId) = await _ui.AuthorizationUriAsync("social", connectorA);
+        var (connectorA, connectorB) = (await ExternalExperience.SocialConnectorAsync(Api, Idp), await ExternalExperience.SocialConnectorAsync(Api, Idp));
+        await Ui.StartInteractionAsync();
+        var (uri, verificationId) = await Ui.AuthorizationUriAsync("social", connectorA);
 
-        await AssertProblemAsync(await _ui.VerifyAsync("social", connectorB, verificationId, await _ui.SignInAtIdpAsync(uri, "hal")), 400, "session.connector_id_mismatch");
-    }
-
-    [Fact]
-    public async Task Identification_WithAVerifiedSocialRecord_IsNotYetASignIn_Returns400VerificationFailed()
-    {
-        // Until account can look identities up, a social record identifies nobody (issue 12 pt 3 is the next step).
-        var connectorId = await ExternalExperience.SocialConnectorAsync(_api, idp);
-        await _ui.StartInteractionAsync();
-        var verificationId = await _ui.VerifiedRecordAsync("social", connectorId, "ivan");
-
-        await AssertProblemAsync(await _ui.IdentifyAsync(verificationId), 400, "session.verification_failed");
+        await AssertProblemAsync(await Ui.VerifyAsync("social", connectorB, verificationId, await Ui.SignInAtIdpAsync(uri, "hal")), 400, "session.connector_id_mismatch");
     }
 
     [Fact]
     public async Task AuthorizationUri_ForAnUnknownConnector_Returns404InvalidConnectorId()
     {
-        await _ui.StartInteractionAsync();
-        await AssertProblemAsync(await _ui.Browser.ExperienceAsync(HttpMethod.Post, "/verification/social/nope123/authorization-uri",
+        await Ui.StartInteractionAsync();
+        await AssertProblemAsync(await Ui.Browser.ExperienceAsync(HttpMethod.Post, "/verification/social/nope123/authorization-uri",
             new { state = "s", redirectUri = SocialIdpFixture.RedirectUri }), 404, "session.invalid_connector_id");
     }
 
     [Fact]
     public async Task AuthorizationUri_WithoutInteraction_Returns400SessionNotFound()
     {
-        var connectorId = await ExternalExperience.SocialConnectorAsync(_api, idp);
-        await AssertProblemAsync(await _ui.Browser.ExperienceAsync(HttpMethod.Post, $"/verification/social/{connectorId}/authorization-uri",
+        var connectorId = await ExternalExperience.SocialConnectorAsync(Api, Idp);
+        await AssertProblemAsync(await Ui.Browser.ExperienceAsync(HttpMethod.Post, $"/verification/social/{connectorId}/authorization-uri",
             new { state = "s", redirectUri = SocialIdpFixture.RedirectUri }), 400, "session.not_found");
     }
 
@@ -128,8 +103,8 @@ public sealed class SocialExperienceTests(PlatformStackFixture fixture, SocialId
     [InlineData("""{not json""")]
     public async Task AuthorizationUri_WithBadInput_Returns400GuardInvalidInput(string body)
     {
-        var connectorId = await ExternalExperience.SocialConnectorAsync(_api, idp);
-        await _ui.StartInteractionAsync();
+        var connectorId = await ExternalExperience.SocialConnectorAsync(Api, Idp);
+        await Ui.StartInteractionAsync();
         await AssertProblemAsync(await PostRawAsync($"/api/experience/verification/social/{connectorId}/authorization-uri", body), 400, "guard.invalid_input");
     }
 
@@ -140,27 +115,27 @@ public sealed class SocialExperienceTests(PlatformStackFixture fixture, SocialId
     [InlineData("""{"verificationId":"v"}""")]
     public async Task Verify_WithBadInput_Returns400GuardInvalidInput(string body)
     {
-        var connectorId = await ExternalExperience.SocialConnectorAsync(_api, idp);
-        await _ui.StartInteractionAsync();
+        var connectorId = await ExternalExperience.SocialConnectorAsync(Api, Idp);
+        await Ui.StartInteractionAsync();
         await AssertProblemAsync(await PostRawAsync($"/api/experience/verification/social/{connectorId}/verify", body), 400, "guard.invalid_input");
     }
 
     [Fact]
     public async Task Verify_WithAnUnknownVerificationId_Returns404VerificationSessionNotFound()
     {
-        var connectorId = await ExternalExperience.SocialConnectorAsync(_api, idp);
-        await _ui.StartInteractionAsync();
-        await AssertProblemAsync(await _ui.VerifyAsync("social", connectorId, "not-a-record", new { code = "c", state = "s" }), 404,
+        var connectorId = await ExternalExperience.SocialConnectorAsync(Api, Idp);
+        await Ui.StartInteractionAsync();
+        await AssertProblemAsync(await Ui.VerifyAsync("social", connectorId, "not-a-record", new { code = "c", state = "s" }), 404,
             "session.verification_session_not_found");
     }
 
     [Fact]
     public async Task SsoConnectorsByEmail_WithoutADomain_Returns400GuardInvalidInput() =>
-        await AssertProblemAsync(await _ui.Browser.GetAsync("/api/experience/sso-connectors?email=no-domain"), 400, "guard.invalid_input");
+        await AssertProblemAsync(await Ui.Browser.GetAsync("/api/experience/sso-connectors?email=no-domain"), 400, "guard.invalid_input");
 
     private async Task<HttpResponseMessage> PostRawAsync(string path, string body)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
-        return await _ui.Browser.Http.SendAsync(request, TestContext.Current.CancellationToken);
+        return await Ui.Browser.Http.SendAsync(request, TestContext.Current.CancellationToken);
     }
 }

@@ -105,6 +105,8 @@ public class GatewayRoutingTests(GatewayFixture fixture) : IClassFixture<Gateway
     [InlineData("/api/account-center", "account")]
     [InlineData("/api/.well-known/account-center", "account")]
     [InlineData("/api/my-account/sessions", "signin")]
+    [InlineData("/api/my-account/organizations", "organization")]
+    [InlineData("/api/organization-settings", "organization")]
     [InlineData("/api/my-account/sessions/s1", "signin")]
     [InlineData("/api/my-account/grants/g1", "signin")]
     [InlineData("/api/users/u1/sessions", "signin")]

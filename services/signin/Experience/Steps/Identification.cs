@@ -6,12 +6,15 @@ using static Auth.Platform.Signin.Experience.ExperienceProblems;
 
 namespace Auth.Platform.Signin.Experience.Steps;
 
-public sealed record IdentificationBody(string? VerificationId);
+/// <param name="LinkSocialIdentity">Logto's flag: link the social record's identity to the related account, or to the account this
+/// interaction already identified.</param>
+public sealed record IdentificationBody(string? VerificationId, bool? LinkSocialIdentity = null);
 
 /// <summary>
 /// <c>POST /api/experience/identification {verificationId}</c>: consumes a verified record of a method that identifies for
 /// the interaction's event (<see cref="IVerification.Identifies"/>). SignIn asks the method who it proves, Register creates
-/// the user (<see cref="Registration"/>), ForgotPassword finds the code's owner.
+/// the user (<see cref="Registration"/>), ForgotPassword finds the code's owner. Social and SSO records follow their
+/// own rules (<see cref="Social.IdentifyAsync"/>, <see cref="EnterpriseSso.IdentifyAsync"/>): sign in, link, or create.
 /// </summary>
 public static class Identification
 {
@@ -29,6 +32,11 @@ public static class Identification
             && await EnterpriseSso.RefuseSsoDomainAsync(c, record, settings) is { } ssoOnly) return ssoOnly;
         if (record is null || !VerificationMethods.CanIdentify(record, interaction.Event))
             return VerificationFailed("No verified record with this id fits this interaction.");
+
+        if (record.ExternalIdentity is not null)
+            return record.Type == VerificationTypes.EnterpriseSso
+                ? await EnterpriseSso.IdentifyAsync(c, interaction, record)
+                : await Social.IdentifyAsync(c, interaction, record, settings, body.LinkSocialIdentity == true);
 
         return interaction.Event switch
         {

@@ -96,9 +96,14 @@ public static class Profile
     internal static async Task<ProblemHttpResult?> CompleteAsync(ExperienceContext c, Interaction interaction, UserSnapshot user, SignInExperienceSettings settings)
     {
         var profile = interaction.Profile;
-        var missing = ProfileRequirements.Missing(settings.SignUp, new ProfileSnapshot(
+        // Signed in through an IdP: no password to set (the IdP is the credential); SSO users, and social ones with
+        // socialSignIn.skipRequiredIdentifiers, are not asked for identifiers either (Logto).
+        var byIdentityProvider = interaction.IdentifiedBy?.Type is VerificationTypes.Social or VerificationTypes.EnterpriseSso;
+        var skipIdentifiers = interaction.IdentifiedBy?.Type == VerificationTypes.EnterpriseSso
+            || interaction.IdentifiedBy?.Type == VerificationTypes.Social && settings.SocialSignIn.SkipRequiredIdentifiers;
+        var missing = skipIdentifiers ? [] : ProfileRequirements.Missing(settings.SignUp, new ProfileSnapshot(
             user.Username ?? profile.Username, user.PrimaryEmail ?? profile.PrimaryEmail, user.PrimaryPhone ?? profile.PrimaryPhone,
-            user.HasPassword || profile.ProtectedPassword is not null));
+            user.HasPassword || profile.ProtectedPassword is not null || byIdentityProvider));
         if (missing.Count > 0) return MissingProfile(missing);
         if (profile.IsEmpty) return null;
         try

@@ -28,6 +28,8 @@ public static class Submit
         if (user is null) return UserNotFound("The account no longer exists.");
         if (user.IsSuspended) return Suspended();
         if (await Profile.CompleteAsync(c, interaction, user, settings) is { } incomplete) return incomplete;
+        // After MFA and the profile: an interaction that stops before them links nothing.
+        if (await Verifications.ExternalConnector.WritePendingIdentityAsync(c, interaction) is { } notLinked) return notLinked;
         if (TermsRequired(settings.AgreeToTermsPolicy, interaction.Event))
         {
             await c.Terms.RecordAsync(new TermsAcceptance

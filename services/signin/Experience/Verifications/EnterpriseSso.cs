@@ -15,7 +15,7 @@ public sealed record SsoConnectorIdsResponse(string[] ConnectorIds);
 public sealed class EnterpriseSso : IVerification
 {
     public IReadOnlyCollection<string> Types => [VerificationTypes.EnterpriseSso];
-    public IReadOnlyCollection<string> Identifies => [];
+    public IReadOnlyCollection<string> Identifies => [InteractionEvents.SignIn, InteractionEvents.Register];
     public string[] Amr(string type) => ["fed"];
 
     public static Task<Results<Ok<ExternalAuthorizationUriResponse>, ProblemHttpResult>> CreateAuthorizationUri([AsParameters] ExperienceContext c,
@@ -24,6 +24,42 @@ public sealed class EnterpriseSso : IVerification
 
     public static Task<Results<Ok<VerificationIdResponse>, ProblemHttpResult>> Verify([AsParameters] ExperienceContext c, string connectorId, ExternalVerifyBody body) =>
         ExternalConnector.VerifyAsync(c, VerificationTypes.EnterpriseSso, ConnectorKinds.Sso, connectorId, body);
+
+    /// <summary>
+    /// Logto's enterprise identification (logto.md §6), for SignIn and Register alike: the owner of the (issuer, IdP user id)
+    /// identity signs in; else the account whose email the IdP vouches for (sso-connector trusts an SSO email in the
+    /// connector's domains, or with <c>trustUnverifiedEmail</c>) is linked without a prompt; else the user is created
+    /// just in time, even when registration is disabled (the IdP's organisation vouches for its people). Identities are
+    /// written at submit for existing users, with the user for a new one (account publishes <c>UserRegistered</c>).
+    /// </summary>
+    internal static async Task<Results<NoContent, Created, ProblemHttpResult>> IdentifyAsync(ExperienceContext c, Interaction interaction, VerificationRecord record)
+    {
+        var identity = record.ExternalIdentity!;
+        if (ExternalConnector.UserInfo(record) is not { } info) return VerificationFailed("The verification carries no identity.");
+        var userId = await c.Account.FindUserIdBySsoIdentityAsync(identity.Target, identity.Subject, c.Cancellation)
+            ?? (await ExternalConnector.RelatedUserAsync(c, info with { Phone = null }))?.UserId;
+        if (userId is not null)
+        {
+            interaction.IdentifyByExternalIdentity(userId, record);
+            return await c.SaveAsync(interaction) ? TypedResults.NoContent() : NoInteraction();
+        }
+
+        var (email, _) = await ExternalConnector.UnusedVouchedIdentifiersAsync(c, info with { Phone = null });
+        Accounts.AccountUser user;
+        try
+        {
+            user = await c.Account.CreateUserWithIdentityAsync(new Accounts.NewExternalUser(email, null, ExternalConnector.BoundedName(info.Name), info.Avatar, null,
+                new Accounts.AccountSsoIdentity(identity.ConnectorId, identity.Target, identity.Subject, ExternalConnector.Details(info))), c.Cancellation);
+        }
+        catch (Accounts.AccountProblemException e) when (e.Status is 400 or 422)
+        {
+            return PlatformProblems.Create(e.Status, e.Code, e.Message);
+        }
+        interaction.Identify(user.Id, new FirstFactor(record.Type, null), UserSnapshot.From(user));
+        await c.SaveAsync(interaction);
+        // Logto's status follows the event, not whether a user was created.
+        return interaction.Event == InteractionEvents.Register ? TypedResults.Created() : TypedResults.NoContent();
+    }
 
     /// <summary><c>GET /api/experience/sso-connectors?email=</c> → <c>{connectorIds}</c>; none while <c>singleSignOnEnabled</c> is off (Logto).</summary>
     public static async Task<Results<Ok<SsoConnectorIdsResponse>, ProblemHttpResult>> ConnectorsByEmail([AsParameters] ExperienceContext c, string? email)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Auth.Platform.Signin.Accounts;
 using Auth.Platform.Signin.Connectors;
 using Auth.Platform.Signin.Sessions;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -30,13 +31,28 @@ internal static class ExternalConnector
         if (body.Scope is { Length: > 1024 }) return InvalidInput("scope is too long.");
         var (interaction, problem) = await c.InteractionAsync();
         if (problem is not null) return problem;
-        var started = await c.Connectors.StartAsync(connectorId, state, redirectUri, body.Scope, c.Cancellation);
+        var idpInitiated = type == VerificationTypes.EnterpriseSso ? IdpInitiatedSessionId(c.Http) : null;
+        var started = await c.Connectors.StartAsync(connectorId, state, redirectUri, body.Scope, c.Cancellation, idpInitiated);
         if (started.Problem is { } refused) return refused;
+        // The waiting assertion is this interaction's now (sso-connector takes it once at verify): the cookie has done its job.
+        if (idpInitiated is not null && started.Value!.ConnectorSessionId == idpInitiated)
+            c.Http.Response.Cookies.Delete(IdpInitiatedSessionCookie, new CookieOptions { Path = "/", HttpOnly = true, Secure = c.Http.Request.IsHttps, SameSite = SameSiteMode.Lax });
         var record = new VerificationRecord { Id = SessionService.NewOpaqueId(), Type = type, ConnectorId = connectorId, ExternalId = started.Value!.ConnectorSessionId };
         interaction!.AddRecord(record);
         return await c.SaveAsync(interaction)
             ? TypedResults.Ok(new ExternalAuthorizationUriResponse(started.Value.AuthorizationUri, record.Id)) : NoInteraction();
     }
+
+    /// <summary>
+    /// IdP-initiated SAML (issue 12 pt 6): sso-connector's ACS kept the unsolicited response's identity and set this cookie
+    /// (HttpOnly, path <c>/</c>, same public origin) before sending the browser to <c>/oidc/auth</c> (option B) or to the
+    /// application, which starts one with <c>direct_sign_in=sso:{id}</c> (option A). The SSO verification of the interaction
+    /// that follows hands it to sso-connector, which uses the waiting identity instead of a new IdP round trip.
+    /// </summary>
+    public const string IdpInitiatedSessionCookie = "_sso_idp_initiated_session";
+
+    private static string? IdpInitiatedSessionId(HttpContext http) =>
+        http.Request.Cookies.TryGetValue(IdpInitiatedSessionCookie, out var id) && id is { Length: > 0 and <= 100 } && id.All(char.IsAsciiLetterOrDigit) ? id : null;
 
     /// <summary><c>POST …/{connectorId}/verify {connectorData, verificationId}</c> → <c>{verificationId}</c>: the callback's parameters go to sso-connector as they came.</summary>
     public static async Task<Results<Ok<VerificationIdResponse>, ProblemHttpResult>> VerifyAsync(ExperienceContext c, string type, string kind, string connectorId,
@@ -58,7 +74,7 @@ internal static class ExternalConnector
         // A social connector's id on the SSO route (or the reverse) proves nothing for this method.
         if (identity.Kind != kind) return InvalidConnector();
         record.ExternalIdentity = new ExternalIdentity(identity.Target, identity.ConnectorId, identity.UserInfo.Id,
-            JsonSerializer.SerializeToElement(identity.UserInfo, JsonOptions));
+            JsonSerializer.SerializeToElement(identity.UserInfo, JsonOptions), identity.SyncProfile);
         record.Verified = true;
         return await c.SaveAsync(interaction) ? TypedResults.Ok(new VerificationIdResponse(record.Id)) : NoInteraction();
     }
@@ -69,6 +85,89 @@ internal static class ExternalConnector
         && email.ValueKind == JsonValueKind.String ? email.GetString() : null;
 
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
+
+    /// <summary>The IdP's normalized user info (id, email and whether it is verified, phone, name, avatar) kept on the record.</summary>
+    public static ConnectorUserInfo? UserInfo(VerificationRecord record) =>
+        record.ExternalIdentity?.UserInfo is { ValueKind: JsonValueKind.Object } info ? info.Deserialize<ConnectorUserInfo>(JsonOptions) : null;
+
+    /// <summary>
+    /// Logto's related user: the account whose address the IdP vouches for, the verified phone first, then the verified
+    /// email (case-insensitive: account normalises). An address the IdP does not vouch for is never trusted (sso-connector
+    /// already counts <c>trustUnverifiedEmail</c> and SSO domains as vouching).
+    /// </summary>
+    public static async Task<(AccountIdentifier Identifier, string UserId)?> RelatedUserAsync(ExperienceContext c, ConnectorUserInfo info)
+    {
+        foreach (var identifier in VouchedIdentifiers(info))
+            if (await c.Account.FindUserIdAsync(identifier, c.Cancellation) is { } userId) return (identifier, userId);
+        return null;
+    }
+
+    /// <summary>A user created from an identity: the IdP's verified email and phone only when well formed and used by nobody (Logto's <c>toSyncedProfile</c>).</summary>
+    public static async Task<(string? Email, string? Phone)> UnusedVouchedIdentifiersAsync(ExperienceContext c, ConnectorUserInfo info)
+    {
+        string? email = null, phone = null;
+        foreach (var identifier in VouchedIdentifiers(info))
+        {
+            AccountIdentifier normalized;
+            try { normalized = await c.Account.NormalizeIdentifierAsync(identifier, c.Cancellation); }
+            catch (AccountProblemException e) when (e.Status == 400) { continue; }
+            if (await c.Account.IdentifierExistsAsync(normalized, c.Cancellation)) continue;
+            if (normalized.Type == "email") email = normalized.Value; else phone = normalized.Value;
+        }
+        return (email, phone);
+    }
+
+    private static IEnumerable<AccountIdentifier> VouchedIdentifiers(ConnectorUserInfo info)
+    {
+        if (info is { PhoneVerified: true, Phone: { Length: > 0 } phone } && HostileText.IsIdentifier(phone)) yield return new("phone", phone);
+        if (info is { EmailVerified: true, Email: { Length: > 0 } email } && HostileText.IsIdentifier(email)) yield return new("email", email);
+    }
+
+    /// <summary>What account keeps as the identity's details: the user info, its raw provider data only while small.</summary>
+    public static JsonElement Details(ConnectorUserInfo info)
+    {
+        var raw = info.RawData is { } data && data.GetRawText().Length <= MaxRawDetailsLength ? info.RawData : null;
+        return JsonSerializer.SerializeToElement(new { id = info.Id, email = info.Email, phone = info.Phone, name = info.Name, avatar = info.Avatar, rawData = raw }, JsonOptions);
+    }
+
+    private const int MaxRawDetailsLength = 8 * 1024;
+
+    /// <summary>account keeps names to 128 characters; a longer IdP name is cut rather than failing the sign-up.</summary>
+    public static string? BoundedName(string? name) => name is { Length: > 128 } ? name[..128] : name;
+
+    public static AccountSyncedProfile? Synced(ExternalIdentity identity, ConnectorUserInfo info) =>
+        identity.SyncProfile ? new AccountSyncedProfile(BoundedName(info.Name), info.Avatar) : null;
+
+    /// <summary>
+    /// Submit: writes the interaction's pending identity to the identified user (a new link, or the refreshed details and
+    /// synced profile of the identity that signed in). Another user having taken it meanwhile is 422
+    /// <c>user.identity_already_in_use</c>, and nothing is signed in.
+    /// </summary>
+    public static async Task<ProblemHttpResult?> WritePendingIdentityAsync(ExperienceContext c, Interaction interaction)
+    {
+        if (interaction.IdentityRecordId is not { } recordId || interaction.UserId is not { } userId) return null;
+        if (interaction.VerificationRecords.FirstOrDefault(r => r.Id == recordId) is not { ExternalIdentity: { } identity } record
+            || UserInfo(record) is not { } info) return null;
+        try
+        {
+            var user = record.Type == VerificationTypes.EnterpriseSso
+                ? await c.Account.LinkSsoIdentityAsync(userId, new AccountSsoIdentity(identity.ConnectorId, identity.Target, identity.Subject, Details(info)),
+                    Synced(identity, info), c.Cancellation)
+                : await c.Account.LinkSocialIdentityAsync(userId, new AccountSocialIdentity(identity.Target, identity.Subject, Details(info)),
+                    Synced(identity, info), c.Cancellation);
+            interaction.RememberUser(UserSnapshot.From(user));
+            return null;
+        }
+        catch (AccountProblemException e) when (e.Status is 400 or 422)
+        {
+            return PlatformProblems.Create(e.Status, e.Code, e.Message);
+        }
+    }
+
+    /// <summary>Logto's 404 when no user holds the identity; <c>data.relatedUser</c> names the account the UI may offer to link.</summary>
+    public static ProblemHttpResult IdentityNotExist(AccountIdentifier? related) =>
+        PlatformProblems.Create(404, "user.identity_not_exist", "No account is linked to this identity.",
+            related is { } r ? new { relatedUser = new { type = r.Type, value = r.Value } } : null);
 
     private static ProblemHttpResult InvalidConnector() => PlatformProblems.Create(404, "session.invalid_connector_id", "No such connector for this method.");
 

@@ -48,6 +48,32 @@ CREATE TABLE users (
 );
 
 
+CREATE TABLE user_identities (
+    user_id character varying(12) NOT NULL,
+    target character varying(128) NOT NULL,
+    identity_id character varying(256) NOT NULL,
+    details jsonb NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    CONSTRAINT pk_user_identities PRIMARY KEY (user_id, target),
+    CONSTRAINT fk_user_identities_users_user_id FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE
+);
+
+
+CREATE TABLE user_sso_identities (
+    id character varying(21) NOT NULL,
+    user_id character varying(12) NOT NULL,
+    issuer character varying(512) NOT NULL,
+    identity_id character varying(256) NOT NULL,
+    sso_connector_id character varying(128) NOT NULL,
+    detail jsonb NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    CONSTRAINT pk_user_sso_identities PRIMARY KEY (id),
+    CONSTRAINT fk_user_sso_identities_users_user_id FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE
+);
+
+
 CREATE TABLE verification_records (
     id character varying(21) NOT NULL,
     user_id character varying(12) NOT NULL,
@@ -65,6 +91,15 @@ CREATE TABLE verification_records (
 
 
 CREATE INDEX ix_outbox_pending ON outbox_messages (available_at) WHERE dispatched_at IS NULL;
+
+
+CREATE UNIQUE INDEX ux_user_identities_target_identity_id ON user_identities (target, identity_id);
+
+
+CREATE UNIQUE INDEX ux_user_sso_identities_issuer_identity_id ON user_sso_identities (issuer, identity_id);
+
+
+CREATE UNIQUE INDEX ux_user_sso_identities_user_id_sso_connector_id ON user_sso_identities (user_id, sso_connector_id);
 
 
 CREATE INDEX ix_users_created_at ON users (created_at);

@@ -58,12 +58,30 @@ CREATE TABLE user_directory (
 );
 
 
+CREATE TABLE organization_settings (
+    id integer NOT NULL,
+    organization_creation character varying(16) NOT NULL,
+    owner_role_id character varying(12),
+    CONSTRAINT pk_organization_settings PRIMARY KEY (id),
+    CONSTRAINT fk_organization_settings_organization_roles_owner_role_id FOREIGN KEY (owner_role_id) REFERENCES organization_roles (id) ON DELETE SET NULL
+);
+
+
 CREATE TABLE organization_role_scopes (
     role_id character varying(12) NOT NULL,
     scope_id character varying(12) NOT NULL,
     CONSTRAINT pk_organization_role_scopes PRIMARY KEY (role_id, scope_id),
     CONSTRAINT fk_organization_role_scopes_roles FOREIGN KEY (role_id) REFERENCES organization_roles (id) ON DELETE CASCADE,
     CONSTRAINT fk_organization_role_scopes_scopes FOREIGN KEY (scope_id) REFERENCES organization_scopes (id) ON DELETE CASCADE
+);
+
+
+CREATE TABLE organization_applications (
+    organization_id character varying(12) NOT NULL,
+    application_id character varying(21) NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    CONSTRAINT pk_organization_applications PRIMARY KEY (organization_id, application_id),
+    CONSTRAINT fk_organization_applications_organizations FOREIGN KEY (organization_id) REFERENCES organizations (id) ON DELETE CASCADE
 );
 
 
@@ -109,6 +127,16 @@ CREATE TABLE organization_users (
 );
 
 
+CREATE TABLE organization_application_roles (
+    organization_id character varying(12) NOT NULL,
+    application_id character varying(21) NOT NULL,
+    role_id character varying(12) NOT NULL,
+    CONSTRAINT pk_organization_application_roles PRIMARY KEY (organization_id, application_id, role_id),
+    CONSTRAINT fk_organization_application_roles_memberships FOREIGN KEY (organization_id, application_id) REFERENCES organization_applications (organization_id, application_id) ON DELETE CASCADE,
+    CONSTRAINT fk_organization_application_roles_roles FOREIGN KEY (role_id) REFERENCES organization_roles (id) ON DELETE CASCADE
+);
+
+
 CREATE TABLE organization_invitation_roles (
     invitation_id character varying(12) NOT NULL,
     role_id character varying(12) NOT NULL,
@@ -126,6 +154,12 @@ CREATE TABLE organization_user_roles (
     CONSTRAINT fk_organization_user_roles_memberships FOREIGN KEY (organization_id, user_id) REFERENCES organization_users (organization_id, user_id) ON DELETE CASCADE,
     CONSTRAINT fk_organization_user_roles_roles FOREIGN KEY (role_id) REFERENCES organization_roles (id) ON DELETE CASCADE
 );
+
+
+CREATE INDEX ix_organization_application_roles_role_id ON organization_application_roles (role_id);
+
+
+CREATE INDEX ix_organization_applications_application_id ON organization_applications (application_id);
 
 
 CREATE INDEX ix_organization_invitation_roles_role_id ON organization_invitation_roles (role_id);
@@ -150,6 +184,9 @@ CREATE UNIQUE INDEX ux_organization_roles_name ON organization_roles (name);
 
 
 CREATE UNIQUE INDEX ux_organization_scopes_name ON organization_scopes (name);
+
+
+CREATE INDEX ix_organization_settings_owner_role_id ON organization_settings (owner_role_id);
 
 
 CREATE INDEX ix_organization_user_roles_role_id ON organization_user_roles (role_id);
