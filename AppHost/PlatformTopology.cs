@@ -48,11 +48,21 @@ public static class PlatformTopology
                 .WithDevelopmentEnvironment($"Bootstrap__ServiceClients__{client.Key}__ClientSecret", client["ClientSecret"] ?? "");
         }
 
+        // account sends verification codes through notification with its own M2M client (client credentials at signin).
+        const string accountServiceClientId = "account-service";
+        var accountServiceClientSecret = builder.AddParameter("account-service-client-secret", secret: true);
+        signin.WithEnvironment("Bootstrap__ServiceClients__account__ClientId", accountServiceClientId)
+            .WithEnvironment("Bootstrap__ServiceClients__account__ClientSecret", accountServiceClientSecret);
+        account.WithEnvironment("ServiceClient__ClientId", accountServiceClientId)
+            .WithEnvironment("ServiceClient__ClientSecret", accountServiceClientSecret);
+
         var mfa = builder.AddProject("mfa", "services/mfa/Auth.Platform.Mfa.csproj")
             .WithReference(mfaDb).WaitFor(mfaDb)
             .WithReference(eventbus).WaitFor(eventbus);
         // signin calls mfa while a user waits (factors, verification); mfa needs nothing from signin but its JWKS.
         signin.WithReference(mfa);
+        // account's Account API reads and changes a user's factors and MFA settings through mfa's internal API.
+        account.WithReference(mfa);
 
         var organization = builder.AddProject("organization", "services/organization/Auth.Platform.Organization.csproj")
             .WithReference(organizationDb).WaitFor(organizationDb)
@@ -91,6 +101,7 @@ public static class PlatformTopology
         foreach (var validatesTokens in new[] { account, mfa, organization, ssoConnector, notification }) validatesTokens.WithReference(signin);
         // signin sends verification codes through notification when a user asks for one; no need to wait at startup.
         signin.WithReference(notification);
+        account.WithReference(notification);
 
         IResourceBuilder<ProjectResource>[] projects = [account, signin, mfa, organization, ssoConnector, notification, ui];
 

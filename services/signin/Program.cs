@@ -28,4 +28,5 @@ app.MapInternalApplicationsApi();
 app.MapSessionsApi();
 app.MapConsentApi();
 app.MapSignInExperienceApi();
+app.MapPasswordPolicyInternalApi();
 app.Run();

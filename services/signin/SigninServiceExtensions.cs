@@ -25,6 +25,7 @@ public static class SigninServiceExtensions
         {
             x.AddConsumer<UserDeletedConsumer>();
             x.AddConsumer<UserSuspendedConsumer>();
+            x.AddConsumer<UserPasswordChangedConsumer>();
         });
         if (string.IsNullOrEmpty(builder.Configuration.GetConnectionString("redis")))
             throw new InvalidOperationException("ConnectionStrings:redis is not configured.");
@@ -43,6 +44,7 @@ public static class SigninServiceExtensions
         builder.AddSessionsApi();
         builder.AddConsent();
         builder.AddSignInExperience();
+        builder.AddPasswordPolicyInternalApi();
         builder.Services.AddScoped<SessionService>();
         builder.Services.AddSingleton<BackChannelLogoutTokens>();
         // The sign-out confirmation form (Data Protection keys are shared by replicas through signindb).

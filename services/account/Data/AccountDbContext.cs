@@ -66,6 +66,10 @@ public sealed class AccountDbContext(DbContextOptions<AccountDbContext> options)
             e.Property(x => x.Id).HasMaxLength(21);
             e.Property(x => x.UserId).HasMaxLength(12);
             e.Property(x => x.Type).HasMaxLength(32);
+            e.Property(x => x.IdentifierType).HasMaxLength(8);
+            e.Property(x => x.Identifier).HasMaxLength(EmailAddressRules.MaxLength);
+            e.Property(x => x.TemplateType).HasMaxLength(32);
+            e.Property(x => x.CodeId).HasMaxLength(64);
             // Records go with their user.
             e.HasOne<User>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
             e.HasIndex(x => x.UserId).HasDatabaseName("ix_verification_records_user_id");

@@ -5,6 +5,8 @@ using Auth.Platform.Account.Data;
 using Auth.Platform.Account.Identifiers;
 using Auth.Platform.Account.Users;
 using Auth.Platform.Account.Verifications;
+using Auth.Platform.BuildingBlocks.Contracts;
+using Auth.Platform.BuildingBlocks.Messaging;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Auth.Platform.Account.MyAccount;
@@ -34,6 +36,9 @@ public static class MyAccountApi
         group.MapGet("", Get);
         group.MapPatch("", Update);
         group.MapPatch("/profile", UpdateProfile);
+        group.MapMyAccountPassword();
+        group.MapPrimaryIdentifiers();
+        group.MapMyAccountMfa();
         return app;
     }
 
@@ -55,6 +60,16 @@ public static class MyAccountApi
 
     public static ProblemHttpResult MissingScope(string scope) =>
         PlatformProblems.Create(403, "auth.forbidden", $"The access token lacks the '{scope}' scope.");
+
+    /// <summary>The checks before any change of <paramref name="field"/>: a first-party token, the account center enabled and
+    /// the field at <c>Edit</c>.</summary>
+    public static async Task<ProblemHttpResult?> EditableAsync(ClaimsPrincipal principal, AccountDbContext db, string field, CancellationToken ct)
+    {
+        if (FirstPartyGuard.Check(principal) is { } thirdParty) return thirdParty;
+        var center = await AccountCenterApi.ReadAsync(db, ct);
+        if (!center.Enabled) return NotEnabled();
+        return AccountCenterResponse.From(center).Fields.GetValueOrDefault(field) == AccountCenterFieldAccess.Edit ? null : FieldNotEditable(field);
+    }
 
     /// <summary>Refused when the change would leave the user no identifier to sign in with.</summary>
     public static ProblemHttpResult LastIdentifier() =>
@@ -107,6 +122,7 @@ public static class MyAccountApi
         if (user is { Username: null, PrimaryEmail: null, PrimaryPhone: null }) return LastIdentifier();
         if (await directory.FindConflictAsync(user, ct) is { } conflict) return conflict;
         user.UpdatedAt = clock.GetUtcNow();
+        if (body.TryGetProperty("username", out _)) db.AddIntegrationEvent(new UserIdentifiersChanged(user.Id, user.Username, user.PrimaryEmail, user.PrimaryPhone));
         return await directory.SaveAsync(ct) is { } raced ? raced : TypedResults.Ok(Visible(user, principal, fields));
     }
 

@@ -23,6 +23,10 @@ public static class AccountServices
         builder.Services.AddSingleton(new PhoneNumberNormalizer(builder.Configuration[PhoneNumberNormalizer.DefaultRegionKey]));
         builder.Services.AddScoped<UserDirectory>();
         builder.Services.AddScoped<StepUp>();
+        builder.Services.AddScoped<VerificationAttempts>();
+        NotificationCodeClient.Register(builder);
+        PasswordPolicyClient.Register(builder);
+        MfaClient.Register(builder);
         builder.Services.AddScoped<Identities.UserIdentities>();
         builder.Services.AddScoped<PersonalAccessTokenStore>();
         return builder;

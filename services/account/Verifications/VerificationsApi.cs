@@ -21,6 +21,7 @@ public static class VerificationsApi
     {
         var group = app.MapGroup("/api/verifications").RequireAuthorization(MyAccountAuthentication.Policy).WithTags("Verifications");
         group.MapPost("/password", VerifyPassword);
+        group.MapVerificationCodes();
         return app;
     }
 
@@ -30,53 +31,23 @@ public static class VerificationsApi
     /// </summary>
     private static async Task<Results<Created<VerificationRecordResponse>, ProblemHttpResult>> VerifyPassword(
         PasswordVerificationRequest request, ClaimsPrincipal principal, UserDirectory directory, PasswordHasher hasher, AccountDbContext db,
-        TimeProvider clock, IConfiguration configuration, HttpContext http, CancellationToken ct)
+        VerificationAttempts attempts, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         if (FirstPartyGuard.Check(principal) is { } thirdParty) return thirdParty;
         if (request.Password is not { Length: > 0 and <= UserDirectory.MaxPasswordLength } password)
             return UserErrors.InvalidInput($"password must be 1 to {UserDirectory.MaxPasswordLength} characters.");
         if (await directory.FindAsync(principal.FindFirst("sub")!.Value, ct) is not { } user) return UserErrors.NotFound();
 
-        // Under a per-user transaction lock the attempt is counted and written (unverified) before it is hashed, so
-        // parallel guesses queue here: at most MaxFailuresPerHour wrong passwords per user and hour, whatever the
-        // number of tokens or addresses, and exactly that many are hashed.
-        var now = clock.GetUtcNow();
-        var limit = Math.Max(1, configuration.GetValue("Account:Verifications:MaxFailuresPerHour", 10));
-        var since = now - FailureWindow;
-        var strategy = db.Database.CreateExecutionStrategy();
-        var (attempt, wait) = await strategy.ExecuteAsync(async () =>
-        {
-            db.ChangeTracker.Clear();
-            await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            var lockKey = "account:verifications:password:" + user.Id;
-            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtext({lockKey}))", ct);
-            await db.VerificationRecords.Where(r => r.UserId == user.Id && r.ExpiresAt < now).ExecuteDeleteAsync(ct);
-            var recent = await db.VerificationRecords.AsNoTracking()
-                .Where(r => r.UserId == user.Id && r.Type == VerificationRecordTypes.Password && !r.IsVerified && r.CreatedAt > since)
-                .OrderBy(r => r.CreatedAt).Select(r => r.CreatedAt).ToListAsync(ct);
-            // A refused attempt is not stored: hammering does not lengthen the wait, and the table does not grow.
-            if (recent.Count >= limit) return ((VerificationRecord?)null, (TimeSpan?)(recent[recent.Count - limit] + FailureWindow - now));
-            var pending = new VerificationRecord
-            {
-                Id = VerificationRecord.NewId(), UserId = user.Id, Type = VerificationRecordTypes.Password, IsVerified = false, CreatedAt = now,
-                ExpiresAt = now + FailureWindow,
-            };
-            db.VerificationRecords.Add(pending);
-            await db.SaveChangesAsync(ct);
-            await transaction.CommitAsync(ct);
-            return (pending, (TimeSpan?)null);
-        });
+        // Counted and written before it is hashed (VerificationAttempts): parallel guesses queue, exactly the limit is hashed.
+        var (attempt, wait) = await attempts.BeginAsync(user.Id, VerificationRecordTypes.Password, ct);
         if (attempt is null) return PlatformProblems.TooManyAttempts(http, wait!.Value, "wrong passwords");
 
         var verification = user.PasswordHash is { } hash ? await hasher.VerifyAsync(hash, password, ct) : await hasher.VerifyDummyAsync(password, ct);
         if (verification == PasswordVerification.Failed || user.PasswordHash is null) return UserErrors.InvalidCredentials();
         // Right: the attempt becomes the record (it no longer counts as a failure).
         attempt.IsVerified = true;
-        attempt.ExpiresAt = now + VerificationRecord.Lifetime;
+        attempt.ExpiresAt = clock.GetUtcNow() + VerificationRecord.Lifetime;
         await db.SaveChangesAsync(ct);
         return TypedResults.Created((string?)null, new VerificationRecordResponse(attempt.Id, attempt.ExpiresAt));
     }
-
-    /// <summary>How long a wrong password counts against its user.</summary>
-    private static readonly TimeSpan FailureWindow = TimeSpan.FromHours(1);
 }

@@ -30,4 +30,5 @@ public static class SessionEndReasons
     public const string UserDeleted = "user_deleted";
     public const string UserSuspended = "user_suspended";
     public const string PasswordReset = "password_reset";
+    public const string PasswordChanged = "password_changed";
 }

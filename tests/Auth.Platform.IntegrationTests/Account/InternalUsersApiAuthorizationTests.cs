@@ -28,6 +28,7 @@ public sealed class InternalUsersApiAuthorizationTests(PlatformStackFixture fixt
         { "notification", "GET /internal/dev/sms", null },
         { "organization", "GET /internal/user-directory/abcdefghijkl", null },
         { "organization", "GET /internal/organizations/users/abcdefghijkl/memberships", null },
+        { "signin", "POST /internal/password-policy/check", """{"password":"x"}""" },
         { "organization", "GET /internal/organizations/applications/abcdefghijklmnopqrstu/memberships", null },
         { "account", "POST /internal/users/batch", """{"ids":["abcdefghijkl"]}""" },
         { "signin", "POST /internal/applications/batch", """{"ids":["abcdefghijklmnopqrstu"]}""" },

@@ -509,15 +509,7 @@ public sealed class CodeFlowTests(PlatformStackFixture fixture) : IAsyncLifetime
         return DevInbox.CodeIn(messages[^1]);
     }
 
-    private async Task<string> SmsCodeAsync(string phone)
-    {
-        using var http = new HttpClient { BaseAddress = _stack.ServiceUrl("notification") };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await _stack.ServiceTokenAsync(Ct));
-        var text = await Eventually.ReturnsAsync(async () =>
-            await http.GetFromJsonAsync<JsonElement>("/internal/dev/sms?to=" + Uri.EscapeDataString(phone), Ct) is { ValueKind: JsonValueKind.Array } m
-            && m.GetArrayLength() > 0 ? m[0].GetProperty("text").GetString() : null, TimeSpan.FromSeconds(10), "an SMS to " + phone);
-        return DevInbox.CodeIn(text!);
-    }
+    private Task<string> SmsCodeAsync(string phone) => Account.CodeVerification.SmsCodeAsync(_stack, phone);
 
     private async Task<string> CreateUserAsync(object body)
     {

@@ -92,6 +92,10 @@ CREATE TABLE verification_records (
     is_verified boolean NOT NULL,
     created_at timestamp with time zone NOT NULL,
     expires_at timestamp with time zone NOT NULL,
+    identifier_type character varying(8),
+    identifier character varying(254),
+    template_type character varying(32),
+    code_id character varying(64),
     CONSTRAINT pk_verification_records PRIMARY KEY (id),
     CONSTRAINT fk_verification_records_users_user_id FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE
 );

@@ -1,10 +1,11 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http.Resilience;
 using Polly;
 
-namespace Auth.Platform.Signin.Accounts;
+namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
-/// How signin's clients of other services retry and when they stop calling. ServiceDefaults gives every client the
+/// How a service's clients of other services (signin's, account's) retry and when they stop calling. ServiceDefaults gives every client the
 /// standard resilience handler, whose retry also repeats POSTs and sits out a 429's Retry-After while the user waits;
 /// signin's calls are mostly not idempotent (a code sent, an attempt counted, a user created), so each client says
 /// what may be retried. Timeouts and the circuit breaker stay, but count only what says the dependency is unwell.
