@@ -75,8 +75,8 @@ public static class PlatformTopology
         signin.WithEnvironment("Bootstrap__ServiceClients__organization__ClientId", "organization")
             .WithEnvironment("Bootstrap__ServiceClients__organization__ClientSecret", organizationServiceSecret);
         organization.WithReference(account)
-            .WithEnvironment("Organization__ServiceClient__ClientId", "organization")
-            .WithEnvironment("Organization__ServiceClient__ClientSecret", organizationServiceSecret);
+            .WithEnvironment("ServiceClient__ClientId", "organization")
+            .WithEnvironment("ServiceClient__ClientSecret", organizationServiceSecret);
 
         // sso-connector keeps in-flight external sign-ins (PKCE verifier, nonce, SAML request id) and the SAML replay cache in Redis.
         var ssoConnector = builder.AddProject("sso-connector", "services/sso-connector/Auth.Platform.SsoConnector.csproj")

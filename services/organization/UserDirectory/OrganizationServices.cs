@@ -20,11 +20,8 @@ public static class OrganizationServices
             x.AddConsumer<UserIdentifiersChangedConsumer>();
         });
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddHttpClient(ServiceClientTokenProvider.HttpClientName, c => c.BaseAddress = new Uri(builder.Configuration.GetSigninInternalUrl()));
-        builder.Services.AddSingleton<IServiceTokenProvider>(sp => new ServiceClientTokenProvider(
-            sp.GetRequiredService<IHttpClientFactory>().CreateClient(ServiceClientTokenProvider.HttpClientName),
-            sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<TimeProvider>()));
-        builder.Services.AddTransient<ServiceTokenHandler>();
+        // Its own M2M client (ServiceClient:ClientId|ClientSecret, seeded by signin) for account's and signin's /internal/*.
+        builder.AddClientCredentialsServiceTokens();
         builder.Services.AddHttpClient<AccountUsersClient>(c => c.BaseAddress = new Uri(builder.Configuration["Organization:AccountUrl"] ?? "http://account"))
             .AddHttpMessageHandler<ServiceTokenHandler>();
         builder.Services.AddHttpClient<SigninApplicationsClient>(c => c.BaseAddress = new Uri(builder.Configuration.GetSigninInternalUrl()))
