@@ -146,12 +146,15 @@ public static class JitProvisioning
         if (at < 0) return;
         var domain = email[(at + 1)..].ToLowerInvariant();
         var organizationIds = await db.JitEmailDomains.Where(d => d.EmailDomain == domain).Select(d => d.OrganizationId).ToArrayAsync(ct);
-        foreach (var organizationId in organizationIds)
-        {
-            db.Members.Add(new OrganizationMember { OrganizationId = organizationId, UserId = userId, CreatedAt = now });
-            var roleIds = await db.JitRoles.Where(j => j.OrganizationId == organizationId).Select(j => j.RoleId).ToArrayAsync(ct);
-            db.MemberRoles.AddRange(roleIds.Select(r => new OrganizationMemberRole { OrganizationId = organizationId, UserId = userId, RoleId = r }));
-            db.AddIntegrationEvent(new OrganizationMembershipChanged(organizationId, userId, MembershipChanges.Added, roleIds));
-        }
+        foreach (var organizationId in organizationIds) await AddMemberAsync(db, organizationId, userId, now, ct);
+    }
+
+    /// <summary>The user joins with the organization's default roles, announced by <c>OrganizationMembershipChanged</c> (saved by the caller).</summary>
+    internal static async Task AddMemberAsync(OrganizationDbContext db, string organizationId, string userId, DateTimeOffset now, CancellationToken ct)
+    {
+        db.Members.Add(new OrganizationMember { OrganizationId = organizationId, UserId = userId, CreatedAt = now });
+        var roleIds = await db.JitRoles.Where(j => j.OrganizationId == organizationId).Select(j => j.RoleId).ToArrayAsync(ct);
+        db.MemberRoles.AddRange(roleIds.Select(r => new OrganizationMemberRole { OrganizationId = organizationId, UserId = userId, RoleId = r }));
+        db.AddIntegrationEvent(new OrganizationMembershipChanged(organizationId, userId, MembershipChanges.Added, roleIds));
     }
 }

@@ -18,6 +18,7 @@ public static class OrganizationServices
             x.AddConsumer<UserRegisteredConsumer>();
             x.AddConsumer<UserDeletedConsumer>();
             x.AddConsumer<UserIdentifiersChangedConsumer>();
+            x.AddConsumer<JustInTime.SsoIdentityLinkedConsumer>();
         });
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddHttpClient(ServiceClientTokenProvider.HttpClientName, c => c.BaseAddress = new Uri(builder.Configuration.GetSigninInternalUrl()));
