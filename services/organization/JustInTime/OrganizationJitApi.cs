@@ -69,10 +69,8 @@ public static class OrganizationJitApi
     private static async Task<Results<NoContent, ProblemHttpResult>> RemoveDomain(string id, string emailDomain, OrganizationDbContext db, CancellationToken ct)
     {
         var domain = emailDomain.Trim().ToLowerInvariant();
-        if (await db.JitEmailDomains.Where(d => d.OrganizationId == id && d.EmailDomain == domain).ExecuteDeleteAsync(ct) > 0) return TypedResults.NoContent();
-        return await db.Organizations.AnyAsync(o => o.Id == id, ct)
-            ? PlatformProblems.Create(404, "entity.not_found", "The organization has no such just-in-time email domain.")
-            : OrganizationErrors.NotFound(id);
+        return await RemovedAsync(db, id, await db.JitEmailDomains.Where(d => d.OrganizationId == id && d.EmailDomain == domain).ExecuteDeleteAsync(ct),
+            "The organization has no such just-in-time email domain.", ct);
     }
 
     private static async Task<Results<Ok<List<OrganizationRoleResponse>>, ProblemHttpResult>> ListRoles(string id, OrganizationDbContext db, CancellationToken ct)
@@ -101,12 +99,15 @@ public static class OrganizationJitApi
         return TypedResults.NoContent();
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> RemoveRole(string id, string organizationRoleId, OrganizationDbContext db, CancellationToken ct)
+    private static async Task<Results<NoContent, ProblemHttpResult>> RemoveRole(string id, string organizationRoleId, OrganizationDbContext db, CancellationToken ct) =>
+        await RemovedAsync(db, id, await db.JitRoles.Where(j => j.OrganizationId == id && j.RoleId == organizationRoleId).ExecuteDeleteAsync(ct),
+            "The role is not a just-in-time default role of the organization.", ct);
+
+    /// <summary>204 when a row went; otherwise 404 <c>entity.not_found</c> (<paramref name="notListed"/>), or the organization's own 404.</summary>
+    internal static async Task<Results<NoContent, ProblemHttpResult>> RemovedAsync(OrganizationDbContext db, string id, int deleted, string notListed, CancellationToken ct)
     {
-        if (await db.JitRoles.Where(j => j.OrganizationId == id && j.RoleId == organizationRoleId).ExecuteDeleteAsync(ct) > 0) return TypedResults.NoContent();
-        return await db.Organizations.AnyAsync(o => o.Id == id, ct)
-            ? PlatformProblems.Create(404, "entity.not_found", "The role is not a just-in-time default role of the organization.")
-            : OrganizationErrors.NotFound(id);
+        if (deleted > 0) return TypedResults.NoContent();
+        return await db.Organizations.AnyAsync(o => o.Id == id, ct) ? PlatformProblems.Create(404, "entity.not_found", notListed) : OrganizationErrors.NotFound(id);
     }
 
     private static async Task<ProblemHttpResult?> CheckRolesAsync(OrganizationDbContext db, string id, string[]? roleIds, bool allowEmpty, CancellationToken ct)

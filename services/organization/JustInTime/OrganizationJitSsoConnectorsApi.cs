@@ -57,13 +57,9 @@ public static class OrganizationJitSsoConnectorsApi
         return TypedResults.NoContent();
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> Remove(string id, string ssoConnectorId, OrganizationDbContext db, CancellationToken ct)
-    {
-        if (await db.JitSsoConnectors.Where(c => c.OrganizationId == id && c.SsoConnectorId == ssoConnectorId).ExecuteDeleteAsync(ct) > 0) return TypedResults.NoContent();
-        return await db.Organizations.AnyAsync(o => o.Id == id, ct)
-            ? PlatformProblems.Create(404, "entity.not_found", "The SSO connector is not a just-in-time connector of the organization.")
-            : OrganizationErrors.NotFound(id);
-    }
+    private static async Task<Results<NoContent, ProblemHttpResult>> Remove(string id, string ssoConnectorId, OrganizationDbContext db, CancellationToken ct) =>
+        await OrganizationJitApi.RemovedAsync(db, id, await db.JitSsoConnectors.Where(c => c.OrganizationId == id && c.SsoConnectorId == ssoConnectorId).ExecuteDeleteAsync(ct),
+            "The SSO connector is not a just-in-time connector of the organization.", ct);
 
     private static async Task<ProblemHttpResult?> CheckAsync(OrganizationDbContext db, string id, string[]? connectorIds, bool allowEmpty, CancellationToken ct)
     {
