@@ -27,6 +27,7 @@ app.MapOrganizationScopesApi();
 app.MapOrganizationRolesApi();
 app.MapOrganizationInvitationsApi();
 app.MapOrganizationJitApi();
+app.MapOrganizationJitSsoConnectorsApi();
 app.MapOrganizationApplicationsApi();
 app.MapMyOrganizationsApi();
 app.MapInternalMembershipsApi();

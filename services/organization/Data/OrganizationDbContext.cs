@@ -27,6 +27,7 @@ public sealed class OrganizationDbContext(DbContextOptions<OrganizationDbContext
     public DbSet<OrganizationInvitationRole> InvitationRoles => Set<OrganizationInvitationRole>();
     public DbSet<OrganizationJitEmailDomain> JitEmailDomains => Set<OrganizationJitEmailDomain>();
     public DbSet<OrganizationJitRole> JitRoles => Set<OrganizationJitRole>();
+    public DbSet<OrganizationJitSsoConnector> JitSsoConnectors => Set<OrganizationJitSsoConnector>();
     public DbSet<OrganizationApplication> Applications => Set<OrganizationApplication>();
     public DbSet<OrganizationApplicationRole> ApplicationRoles => Set<OrganizationApplicationRole>();
     public DbSet<OrganizationCreationSettings> Settings => Set<OrganizationCreationSettings>();
@@ -165,6 +166,17 @@ public sealed class OrganizationDbContext(DbContextOptions<OrganizationDbContext
                 .HasConstraintName("fk_organization_jit_roles_organizations");
             e.HasOne<OrganizationRole>().WithMany().HasForeignKey(x => x.RoleId).OnDelete(DeleteBehavior.Cascade)
                 .HasConstraintName("fk_organization_jit_roles_roles");
+        });
+        modelBuilder.Entity<OrganizationJitSsoConnector>(e =>
+        {
+            e.ToTable("organization_jit_sso_connectors");
+            e.HasKey(x => new { x.OrganizationId, x.SsoConnectorId });
+            e.Property(x => x.OrganizationId).HasMaxLength(OrganizationIds.Length);
+            e.Property(x => x.SsoConnectorId).HasMaxLength(128);
+            // Every first SSO sign-in looks its connector up.
+            e.HasIndex(x => x.SsoConnectorId).HasDatabaseName("ix_organization_jit_sso_connectors_sso_connector_id");
+            e.HasOne<OrganizationEntity>().WithMany().HasForeignKey(x => x.OrganizationId).OnDelete(DeleteBehavior.Cascade)
+                .HasConstraintName("fk_organization_jit_sso_connectors_organizations");
         });
         modelBuilder.Entity<OrganizationApplication>(e =>
         {

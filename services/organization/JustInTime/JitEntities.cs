@@ -14,3 +14,13 @@ public sealed class OrganizationJitRole
     public required string OrganizationId { get; init; }
     public required string RoleId { get; init; }
 }
+
+/// <summary>
+/// Users signing in through this enterprise SSO connector for the first time join the organization (Logto's
+/// <c>organization_jit_sso_connectors</c>). The id is sso-connector's, trusted as given (no foreign key across services).
+/// </summary>
+public sealed class OrganizationJitSsoConnector
+{
+    public required string OrganizationId { get; init; }
+    public required string SsoConnectorId { get; init; }
+}

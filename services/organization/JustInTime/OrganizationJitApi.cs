@@ -69,10 +69,8 @@ public static class OrganizationJitApi
     private static async Task<Results<NoContent, ProblemHttpResult>> RemoveDomain(string id, string emailDomain, OrganizationDbContext db, CancellationToken ct)
     {
         var domain = emailDomain.Trim().ToLowerInvariant();
-        if (await db.JitEmailDomains.Where(d => d.OrganizationId == id && d.EmailDomain == domain).ExecuteDeleteAsync(ct) > 0) return TypedResults.NoContent();
-        return await db.Organizations.AnyAsync(o => o.Id == id, ct)
-            ? PlatformProblems.Create(404, "entity.not_found", "The organization has no such just-in-time email domain.")
-            : OrganizationErrors.NotFound(id);
+        return await RemovedAsync(db, id, await db.JitEmailDomains.Where(d => d.OrganizationId == id && d.EmailDomain == domain).ExecuteDeleteAsync(ct),
+            "The organization has no such just-in-time email domain.", ct);
     }
 
     private static async Task<Results<Ok<List<OrganizationRoleResponse>>, ProblemHttpResult>> ListRoles(string id, OrganizationDbContext db, CancellationToken ct)
@@ -101,12 +99,15 @@ public static class OrganizationJitApi
         return TypedResults.NoContent();
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> RemoveRole(string id, string organizationRoleId, OrganizationDbContext db, CancellationToken ct)
+    private static async Task<Results<NoContent, ProblemHttpResult>> RemoveRole(string id, string organizationRoleId, OrganizationDbContext db, CancellationToken ct) =>
+        await RemovedAsync(db, id, await db.JitRoles.Where(j => j.OrganizationId == id && j.RoleId == organizationRoleId).ExecuteDeleteAsync(ct),
+            "The role is not a just-in-time default role of the organization.", ct);
+
+    /// <summary>204 when a row went; otherwise 404 <c>entity.not_found</c> (<paramref name="notListed"/>), or the organization's own 404.</summary>
+    internal static async Task<Results<NoContent, ProblemHttpResult>> RemovedAsync(OrganizationDbContext db, string id, int deleted, string notListed, CancellationToken ct)
     {
-        if (await db.JitRoles.Where(j => j.OrganizationId == id && j.RoleId == organizationRoleId).ExecuteDeleteAsync(ct) > 0) return TypedResults.NoContent();
-        return await db.Organizations.AnyAsync(o => o.Id == id, ct)
-            ? PlatformProblems.Create(404, "entity.not_found", "The role is not a just-in-time default role of the organization.")
-            : OrganizationErrors.NotFound(id);
+        if (deleted > 0) return TypedResults.NoContent();
+        return await db.Organizations.AnyAsync(o => o.Id == id, ct) ? PlatformProblems.Create(404, "entity.not_found", notListed) : OrganizationErrors.NotFound(id);
     }
 
     private static async Task<ProblemHttpResult?> CheckRolesAsync(OrganizationDbContext db, string id, string[]? roleIds, bool allowEmpty, CancellationToken ct)
@@ -146,12 +147,15 @@ public static class JitProvisioning
         if (at < 0) return;
         var domain = email[(at + 1)..].ToLowerInvariant();
         var organizationIds = await db.JitEmailDomains.Where(d => d.EmailDomain == domain).Select(d => d.OrganizationId).ToArrayAsync(ct);
-        foreach (var organizationId in organizationIds)
-        {
-            db.Members.Add(new OrganizationMember { OrganizationId = organizationId, UserId = userId, CreatedAt = now });
-            var roleIds = await db.JitRoles.Where(j => j.OrganizationId == organizationId).Select(j => j.RoleId).ToArrayAsync(ct);
-            db.MemberRoles.AddRange(roleIds.Select(r => new OrganizationMemberRole { OrganizationId = organizationId, UserId = userId, RoleId = r }));
-            db.AddIntegrationEvent(new OrganizationMembershipChanged(organizationId, userId, MembershipChanges.Added, roleIds));
-        }
+        foreach (var organizationId in organizationIds) await AddMemberAsync(db, organizationId, userId, now, ct);
+    }
+
+    /// <summary>The user joins with the organization's default roles, announced by <c>OrganizationMembershipChanged</c> (saved by the caller).</summary>
+    internal static async Task AddMemberAsync(OrganizationDbContext db, string organizationId, string userId, DateTimeOffset now, CancellationToken ct)
+    {
+        db.Members.Add(new OrganizationMember { OrganizationId = organizationId, UserId = userId, CreatedAt = now });
+        var roleIds = await db.JitRoles.Where(j => j.OrganizationId == organizationId).Select(j => j.RoleId).ToArrayAsync(ct);
+        db.MemberRoles.AddRange(roleIds.Select(r => new OrganizationMemberRole { OrganizationId = organizationId, UserId = userId, RoleId = r }));
+        db.AddIntegrationEvent(new OrganizationMembershipChanged(organizationId, userId, MembershipChanges.Added, roleIds));
     }
 }

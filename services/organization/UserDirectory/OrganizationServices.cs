@@ -18,6 +18,7 @@ public static class OrganizationServices
             x.AddConsumer<UserRegisteredConsumer>();
             x.AddConsumer<UserDeletedConsumer>();
             x.AddConsumer<UserIdentifiersChangedConsumer>();
+            x.AddConsumer<JustInTime.SsoIdentityLinkedConsumer>();
         });
         builder.Services.AddSingleton(TimeProvider.System);
         // Its own M2M client (ServiceClient:ClientId|ClientSecret, seeded by signin) for account's and signin's /internal/*.

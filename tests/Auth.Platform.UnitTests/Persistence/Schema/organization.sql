@@ -117,6 +117,14 @@ CREATE TABLE organization_jit_roles (
 );
 
 
+CREATE TABLE organization_jit_sso_connectors (
+    organization_id character varying(12) NOT NULL,
+    sso_connector_id character varying(128) NOT NULL,
+    CONSTRAINT pk_organization_jit_sso_connectors PRIMARY KEY (organization_id, sso_connector_id),
+    CONSTRAINT fk_organization_jit_sso_connectors_organizations FOREIGN KEY (organization_id) REFERENCES organizations (id) ON DELETE CASCADE
+);
+
+
 CREATE TABLE organization_users (
     organization_id character varying(12) NOT NULL,
     user_id character varying(12) NOT NULL,
@@ -175,6 +183,9 @@ CREATE INDEX ix_organization_jit_email_domains_email_domain ON organization_jit_
 
 
 CREATE INDEX ix_organization_jit_roles_role_id ON organization_jit_roles (role_id);
+
+
+CREATE INDEX ix_organization_jit_sso_connectors_sso_connector_id ON organization_jit_sso_connectors (sso_connector_id);
 
 
 CREATE INDEX ix_organization_role_scopes_scope_id ON organization_role_scopes (scope_id);
